@@ -1,0 +1,109 @@
+"""Wiring of the application: extensions, blueprints, request hooks. No work at import time."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from festival.core.db import db, utcnow
+from festival.core.errors import register_error_handlers
+from festival.core.extensions import csrf, limiter, login_manager, migrate
+from festival.core.i18n import init_i18n
+from festival.core.resolver import install_scope_teardown
+from festival.core.scope import install_orm_scoping
+
+
+def _engine_options(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {"timeout": 30})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _install_unit_of_work(app: Flask) -> None:
+    """The request commits at its end (services only flush); an error response rolls back."""
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        if response.status_code < 400 and not g.get("rolled_back"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _install_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def _install_login(app: Flask) -> None:
+    from festival.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from festival.accounts.views import bp as accounts_bp
+    from festival.base.views import bp as base_bp
+    from festival.public.views import bp as public_bp
+    from festival.suppliers.views import bp as supplier_portal_bp
+    from festival.tenants.views import portal_bp, storefront_bp
+
+    for blueprint in (public_bp, accounts_bp, base_bp, supplier_portal_bp, portal_bp,
+                      storefront_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from festival.accounts.access import can, current_role
+    from festival.accounts.orgs import role_label
+    from festival.audit.services import audit_label
+
+    app.jinja_env.globals.update(can=can, current_role=current_role, role_label=role_label,
+                                 audit_label=audit_label, now_utc=utcnow)
+
+
+def register_everything(app: Flask) -> None:
+    from festival.core.converters import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
+    _engine_options(app)
+    db.init_app(app)
+    install_orm_scoping()
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_PATH") or "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app)
+    _install_login(app)
+    register_error_handlers(app)
+    install_scope_teardown(app)
+    _install_unit_of_work(app)
+    _install_security_headers(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from festival import models  # noqa: F401  every mapped class, for Alembic and the tests
+    from festival.cli import register_commands
+
+    register_commands(app)

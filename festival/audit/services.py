@@ -1,0 +1,74 @@
+"""Recording and reading audit entries in the log of the scope that is open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from festival.accounts.models import User
+from festival.audit.models import PlatformAuditEntry, SupplierAuditEntry, TenantAuditEntry
+from festival.core.db import db
+from festival.core.scope import ScopeError, current_scope
+
+PAGE_SIZE = 50
+
+
+def _log_model():
+    scope = current_scope()
+    if scope is None:
+        raise ScopeError("audit entries are recorded inside a scope")
+    if scope.tenant_id is not None:
+        return TenantAuditEntry
+    if scope.supplier_id is not None:
+        return SupplierAuditEntry
+    return PlatformAuditEntry
+
+
+def record_event(
+    action: str, *, actor: User | None = None, ip_address: str | None = None, **details: Any
+) -> None:
+    """Record ``action`` in the audit log of the open scope (tenant, supplier or platform)."""
+    db.session.add(
+        _log_model()(action=action, actor=actor, ip_address=ip_address, details=details)
+    )
+    db.session.flush()
+
+
+def list_events(page: int = 1):
+    """The open scope's audit log, newest first, one page at a time."""
+    model = _log_model()
+    return db.paginate(
+        select(model).order_by(model.created_at.desc(), model.id.desc()),
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+
+
+AUDIT_LABELS = {
+    "festival.accounts.signed_in": _l("Signed in"),
+    "festival.accounts.sign_in_failed": _l("Sign-in failed"),
+    "festival.accounts.invitation.sent": _l("Invitation sent"),
+    "festival.accounts.invitation.revoked": _l("Invitation withdrawn"),
+    "festival.accounts.invitation.accepted": _l("Invitation accepted"),
+    "festival.accounts.member.role_changed": _l("Role changed"),
+    "festival.accounts.member.removed": _l("Member removed"),
+    "festival.accounts.two_factor.required": _l("Two-factor sign-in required"),
+    "festival.accounts.two_factor.optional": _l("Two-factor sign-in optional"),
+    "festival.tenants.tenant.created": _l("Tenant created"),
+    "festival.tenants.tenant.active": _l("Tenant reactivated"),
+    "festival.tenants.tenant.suspended": _l("Tenant suspended"),
+    "festival.tenants.settings.changed": _l("Settings changed"),
+    "festival.tenants.logo.changed": _l("Logo changed"),
+    "festival.suppliers.supplier.created": _l("Supplier created"),
+    "festival.suppliers.profile.changed": _l("Profile changed"),
+    "festival.support.visit_started": _l("Support visit started by the base"),
+    "festival.support.page_viewed": _l("Page viewed on a support visit"),
+}
+
+
+def audit_label(action: str) -> str:
+    label = AUDIT_LABELS.get(action)
+    return str(label) if label is not None else action

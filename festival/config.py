@@ -1,0 +1,117 @@
+"""Configuration read from the environment, with the embedded default (SQLite under instance/)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+ENVIRONMENTS = ("production", "development", "testing")
+_MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration we can start with."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept URLs as users write them (``postgresql://u@h/db``) and pick the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key(env: Mapping[str, str], environment: str, instance_path: Path) -> str:
+    key = env.get("SECRET_KEY", "")
+    if environment == "production":
+        if len(key) < _MIN_SECRET_LENGTH or key in ("change-me", "dev", "secret"):
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                "production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        return key
+    if key:
+        return key
+    # Development and demo: one generated key kept in instance/ so sessions survive restarts.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, Any]:
+    """Build the Flask configuration from environment variables."""
+    instance_path = Path(instance_path)
+    environment = env.get("LANTERN_ENV", "production")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"LANTERN_ENV must be one of {', '.join(ENVIRONMENTS)}.")
+    production = environment == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'lantern.db'}"
+    migration_url = env.get("MIGRATION_DATABASE_URL") or database_url
+    redis_url = env.get("REDIS_URL", "")
+    config: dict[str, Any] = {
+        "LANTERN_ENV": environment,
+        "TESTING": environment == "testing",
+        "SECRET_KEY": _secret_key(env, environment, instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
+        "MIGRATION_DATABASE_URL": normalize_database_url(migration_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Sessions and CSRF are signed cookies, so any web worker can serve any request.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", production),
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag(env, "MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Lantern <no-reply@lantern.invalid>"),
+        "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        "STORAGE_PATH": env.get("STORAGE_PATH", str(instance_path / "files")),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
+        "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "7")),
+        "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", str(60 * 60))),
+        "BASE_TIMEZONE": "Asia/Shanghai",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+    }
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers wait for each other instead of failing at once.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    return config
+
+
+def from_os_environ(instance_path: str | Path) -> dict[str, Any]:
+    """The configuration of this process."""
+    return load_config(os.environ, instance_path)

@@ -1,0 +1,80 @@
+"""The database handle, the declarative base and the three kinds of data (DESIGN.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes stored as UTC; naive values are refused, never guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store timezone-aware values")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        # SQLite hands back naive values: they were stored as UTC.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class PlatformRow:
+    """Marker: a platform row (tenants, suppliers, users, reference tables), no owner scope."""
+
+
+class TenantOwned:
+    """Mixin: a row owned by one tenant, seen only inside that tenant's scope."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+
+
+class SupplierOwned:
+    """Mixin: a row owned by one supplier, seen only inside that supplier's scope."""
+
+    @declared_attr
+    def supplier_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"), index=True)
+
+
+SCOPE_KINDS = (TenantOwned, SupplierOwned, PlatformRow)
+
+
+def scope_kind(cls: type) -> type:
+    """Which of the three kinds of data a mapped class is; raises unless exactly one."""
+    kinds = [kind for kind in SCOPE_KINDS if issubclass(cls, kind)]
+    if len(kinds) != 1:
+        raise TypeError(f"{cls.__name__} must be exactly one of tenant-owned, supplier-owned, platform")
+    return kinds[0]

@@ -1,0 +1,48 @@
+"""Form pieces shared by every domain: validators with translated messages, a bare action form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+__all__ = ["ActionForm", "MultiCheckboxField", "email_field_validators", "required",
+           "max_length", "optional", "require_action_form"]
+
+
+class ActionForm(FlaskForm):
+    """A form with no fields: a button that posts with a CSRF token."""
+
+
+def require_action_form() -> None:
+    """A bare POST button must carry a valid CSRF token."""
+    from festival.core.errors import DomainError
+
+    if not ActionForm().validate_on_submit():
+        raise DomainError(str(_l("Your form expired. Reload the page and try again.")))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def required() -> DataRequired:
+    return DataRequired(message=_l("This field is required."))
+
+
+def max_length(limit: int, minimum: int = -1) -> Length:
+    if minimum > 0:
+        return Length(min=minimum, max=limit,
+                      message=_l("Use between %(min)d and %(max)d characters."))
+    return Length(max=limit, message=_l("Use at most %(max)d characters."))
+
+
+def optional() -> Optional:
+    return Optional()
+
+
+def email_field_validators() -> list:
+    return [required(), max_length(255),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False)]

@@ -1,0 +1,205 @@
+"""Tenancy in one place: the scope of the current unit of work and the ORM filter behind it.
+
+A scope is opened by an entry point (URL resolver, API token, webhook, job or CLI
+decorator) and every ORM statement touching tenant- or supplier-owned classes is
+filtered to it. A query of such a class with no scope open raises: tenancy fails
+closed. On PostgreSQL the scope is also handed to row-level security through
+transaction-local settings, the floor under this filter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from festival.core.db import SupplierOwned, TenantOwned
+
+log = logging.getLogger("festival.scope")
+
+# The named places allowed to read across owners. Anything else is a programming error.
+PLATFORM_REASONS = frozenset(
+    {
+        "accounts.memberships",  # a signed-in user's own memberships, for the portal switcher
+        "accounts.invitation",  # an invited person's own invitation, found by its token
+        "base.console",  # the base console's aggregate views
+        "cli",  # operator commands
+        "job",  # periodic work and background jobs
+        "webhook",  # payment provider callbacks
+        "demo",  # seeding demo data
+    }
+)
+
+
+class ScopeError(RuntimeError):
+    """A scoped class was queried or written outside (or across) its scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    tenant_id: int | None = None
+    supplier_id: int | None = None
+    platform_reason: str | None = None
+
+    @property
+    def is_platform(self) -> bool:
+        return self.platform_reason is not None
+
+
+_current: ContextVar[Scope | None] = ContextVar("festival_scope", default=None)
+
+
+def current_scope() -> Scope | None:
+    """The scope open in this context, if any."""
+    return _current.get()
+
+
+def enter_scope(scope: Scope | None) -> Token:
+    """Open a scope for the rest of this context (request hooks); pair with ``leave_scope``."""
+    if scope is not None and scope.is_platform and scope.platform_reason not in PLATFORM_REASONS:
+        raise ScopeError(f"unknown platform scope reason {scope.platform_reason!r}")
+    if scope is not None and scope.is_platform:
+        log.info("platform scope opened: %s", scope.platform_reason)
+    token = _current.set(scope)
+    _sync_open_transaction()
+    return token
+
+
+def leave_scope(token: Token) -> None:
+    """Close the scope opened with ``enter_scope``."""
+    _current.reset(token)
+    _sync_open_transaction()
+
+
+@contextmanager
+def scope(scope: Scope | None) -> Iterator[Scope | None]:
+    token = enter_scope(scope)
+    try:
+        yield scope
+    finally:
+        leave_scope(token)
+
+
+def tenant_scope(tenant_id: int):
+    """Open the scope of one tenant."""
+    return scope(Scope(tenant_id=tenant_id))
+
+
+def supplier_scope(supplier_id: int):
+    """Open the scope of one supplier."""
+    return scope(Scope(supplier_id=supplier_id))
+
+
+def platform_scope(reason: str):
+    """Open the platform scope for one of the named ``PLATFORM_REASONS``."""
+    return scope(Scope(platform_reason=reason))
+
+
+def _required_kinds(state: ORMExecuteState) -> tuple[bool, bool]:
+    tenant = supplier = False
+    for mapper in state.all_mappers:
+        tenant = tenant or issubclass(mapper.class_, TenantOwned)
+        supplier = supplier or issubclass(mapper.class_, SupplierOwned)
+    return tenant, supplier
+
+
+def _filter_statement(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    current = _current.get()
+    if current is not None and current.is_platform:
+        return
+    needs_tenant, needs_supplier = _required_kinds(state)
+    if needs_tenant and (current is None or current.tenant_id is None):
+        raise ScopeError("tenant-owned data queried outside a tenant scope")
+    if needs_supplier and (current is None or current.supplier_id is None):
+        raise ScopeError("supplier-owned data queried outside a supplier scope")
+    # Relationship and column loads are filtered too: skipping them leaked rows (STACK-NOTES).
+    if current is not None and current.tenant_id is not None:
+        tenant_id = current.tenant_id
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+            )
+        )
+    if current is not None and current.supplier_id is not None:
+        supplier_id = current.supplier_id
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                SupplierOwned, lambda cls: cls.supplier_id == supplier_id, include_aliases=True
+            )
+        )
+
+
+def _owner_id(obj: object, column: str, relation: str) -> int | None:
+    value = getattr(obj, column, None)
+    if value is None and getattr(obj, relation, None) is not None:
+        value = getattr(obj, relation).id
+    return value
+
+
+def _check_writes(session: Session, flush_context, instances) -> None:
+    current = _current.get()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        for kind, column, relation, scoped_id in (
+            (TenantOwned, "tenant_id", "tenant", current.tenant_id if current else None),
+            (SupplierOwned, "supplier_id", "supplier", current.supplier_id if current else None),
+        ):
+            if not isinstance(obj, kind):
+                continue
+            if current is not None and current.is_platform:
+                continue
+            if scoped_id is None:
+                raise ScopeError(f"{type(obj).__name__} written outside its owner's scope")
+            owner = _owner_id(obj, column, relation)
+            if owner is None and obj in session.new:
+                setattr(obj, column, scoped_id)
+            elif owner != scoped_id:
+                raise ScopeError(f"{type(obj).__name__} written across owners")
+
+
+def _scope_settings() -> dict[str, str]:
+    current = _current.get()
+    return {
+        "tenant": "" if current is None or current.tenant_id is None else str(current.tenant_id),
+        "supplier": "" if current is None or current.supplier_id is None else str(current.supplier_id),
+        "platform": "on" if current is not None and current.is_platform else "",
+    }
+
+
+_SET_SCOPE_SQL = text(
+    "SELECT set_config('app.tenant_id', :tenant, true), "
+    "set_config('app.supplier_id', :supplier, true), "
+    "set_config('app.platform', :platform, true)"
+)
+
+
+def _hand_scope_to_database(session: Session, transaction, connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_SCOPE_SQL, _scope_settings())
+
+
+def _sync_open_transaction() -> None:
+    """A scope opened inside a running transaction must reach row-level security at once."""
+    from flask import has_app_context
+
+    from festival.core.db import db
+
+    if not has_app_context():
+        return
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(_SET_SCOPE_SQL, _scope_settings())
+
+
+def install_orm_scoping() -> None:
+    """Register the central filter on every ORM session (idempotent)."""
+    if not event.contains(Session, "do_orm_execute", _filter_statement):
+        event.listen(Session, "do_orm_execute", _filter_statement)
+        event.listen(Session, "before_flush", _check_writes)
+        event.listen(Session, "after_begin", _hand_scope_to_database)

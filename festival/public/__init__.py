@@ -1,0 +1,1 @@
+"""The platform's own public pages: the landing page listing the festivals on Lantern."""

@@ -1,0 +1,72 @@
+"""Suppliers: putting Zigong enterprises on the platform and keeping their profiles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from festival.accounts.models import User
+from festival.audit.services import record_event
+from festival.core.db import db
+from festival.core.errors import DomainError
+from festival.core.reference import is_locale
+from festival.core.scope import supplier_scope
+from festival.suppliers.models import Supplier
+from festival.tenants.services import check_slug
+
+
+@dataclass
+class SupplierProfile:
+    name_zh: str
+    name_en: str
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    address: str = ""
+    customs_code: str = ""
+    export_licence: str = ""
+    default_locale: str = "zh_Hans"
+
+
+_LIMITS = {"name_zh": 120, "name_en": 120, "contact_name": 120, "contact_email": 255,
+           "contact_phone": 40, "address": 2000, "customs_code": 40, "export_licence": 60}
+
+
+def check_profile(profile: SupplierProfile) -> None:
+    if not profile.name_zh.strip() or not profile.name_en.strip():
+        raise DomainError(str(_l("Give the enterprise's name in Chinese and in English.")))
+    for name, limit in _LIMITS.items():
+        if len(getattr(profile, name)) > limit:
+            raise DomainError(str(_l("A field is longer than allowed.")))
+    if not is_locale(profile.default_locale):
+        raise DomainError(str(_l("Choose one of the shipped languages.")))
+
+
+def _apply(supplier: Supplier, profile: SupplierProfile) -> None:
+    for field in fields(profile):
+        setattr(supplier, field.name, getattr(profile, field.name).strip())
+
+
+def create_supplier(slug: str, profile: SupplierProfile, actor: User | None) -> Supplier:
+    """Put a Zigong enterprise on the platform."""
+    check_slug(slug, Supplier)
+    check_profile(profile)
+    supplier = Supplier(slug=slug)
+    _apply(supplier, profile)
+    db.session.add(supplier)
+    db.session.flush()
+    with supplier_scope(supplier.id):
+        record_event("festival.suppliers.supplier.created", actor=actor, slug=slug)
+    return supplier
+
+
+def update_profile(supplier: Supplier, profile: SupplierProfile, actor: User) -> None:
+    check_profile(profile)
+    _apply(supplier, profile)
+    record_event("festival.suppliers.profile.changed", actor=actor)
+
+
+def list_suppliers() -> list[Supplier]:
+    return list(db.session.scalars(select(Supplier).order_by(Supplier.name_en)))

@@ -1,0 +1,1 @@
+"""Visitor ticketing: entry slots, orders and tickets (see the ticketing issue)."""
