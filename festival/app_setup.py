@@ -13,11 +13,12 @@ from festival.core.scope import install_orm_scoping
 
 
 def _engine_options(app: Flask) -> None:
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if uri.startswith("sqlite"):
-        options.pop("pool_pre_ping", None)
-        options.setdefault("connect_args", {"timeout": 30})
+    """Engine options follow the final database URL (tests and deployments override it)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers wait for each other instead of failing at once.
+        options = {"connect_args": {"timeout": 30}}
+    else:
+        options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -69,7 +69,6 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "SECRET_KEY": _secret_key(env, environment, instance_path),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "MIGRATION_DATABASE_URL": normalize_database_url(migration_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
@@ -106,9 +105,6 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
     }
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Writers wait for each other instead of failing at once.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     return config
 
 
