@@ -11,7 +11,7 @@ from festival.core.scope import platform_scope
 from festival.suppliers.services import SupplierProfile, create_supplier
 from festival.tenants.services import TenantSettings, create_tenant
 
-DEMO_PASSWORD = "lantern-demo-2026"
+DEMO_PASSWORD = "lantern-demo-2026"  # noqa: S105 - the public demo password, printed on start
 
 DEMO_TENANTS = [
     ("houston", TenantSettings("Houston Lantern Festival", "Houston", "US", "America/Chicago",

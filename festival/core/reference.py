@@ -41,7 +41,7 @@ def country_choices(locale: str) -> list[tuple[str, str]]:
 
 def currency_choices(locale: str) -> list[tuple[str, str]]:
     names = Locale.parse(locale).currencies
-    return sorted(((code, f"{code} — {names.get(code, code)}") for code in currency_codes()))
+    return sorted((code, f"{code} — {names.get(code, code)}") for code in currency_codes())
 
 
 def timezone_choices() -> list[tuple[str, str]]:

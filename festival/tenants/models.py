@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.db import PlatformRow, UTCDateTime, db, utcnow
 
@@ -31,6 +31,9 @@ class Tenant(PlatformRow, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=STATUS_ACTIVE)
     require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Loaded through the scope filter: from another tenant's scope this list is empty.
+    members: Mapped[list[TenantMember]] = relationship(  # noqa: F821
+        "TenantMember", viewonly=True, order_by="TenantMember.id")
 
     @property
     def offered_locales(self) -> list[str]:

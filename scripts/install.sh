@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install everything Lantern needs on a Debian machine, idempotently:
+# system packages (as root), a virtualenv with the package and its test extras, compiled catalogs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(chromium chromium-driver fonts-wqy-microhei poppler-utils)
+missing=()
+if command -v dpkg-query >/dev/null; then
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+fi
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Missing system packages (install them as root): ${missing[*]}" >&2
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[dev]"
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+LANTERN_ENV=development .venv/bin/festival compile-translations >/dev/null
