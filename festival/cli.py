@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from festival.core.db import db
+from festival.core.scope import in_platform_scope
 
 
 def _create_app():
@@ -36,6 +37,7 @@ def register_commands(app: Flask) -> None:
               help="The operator's password (asked for when not given).")
 @click.option("--name", default="", help="The operator's name.")
 @with_appcontext
+@in_platform_scope("cli")
 def create_operator(email: str, password: str, name: str) -> None:
     """Create a base operator who can sign in to the base console."""
     from festival.accounts.services import create_user
@@ -51,6 +53,7 @@ def create_operator(email: str, password: str, name: str) -> None:
 
 @click.command("seed-demo")
 @with_appcontext
+@in_platform_scope("cli")
 def seed_demo() -> None:
     """Fill an empty database with the demo tenants, suppliers and logins."""
     from festival.demo import seed

@@ -203,3 +203,18 @@ def install_orm_scoping() -> None:
         event.listen(Session, "do_orm_execute", _filter_statement)
         event.listen(Session, "before_flush", _check_writes)
         event.listen(Session, "after_begin", _hand_scope_to_database)
+
+
+def in_platform_scope(reason: str):
+    """Decorator for CLI commands and jobs: the whole command runs in one named platform scope."""
+    from functools import wraps
+
+    def decorator(function):
+        @wraps(function)
+        def scoped(*args, **kwargs):
+            with platform_scope(reason):
+                return function(*args, **kwargs)
+
+        return scoped
+
+    return decorator
