@@ -38,7 +38,7 @@ def _role_form(org, role: str) -> RoleForm:
 
 
 def team_page():
-    form = InviteForm(formdata=None)
+    form = InviteForm(formdata=None, role=kind_of(g.org).roles[-1])  # least privilege first
     form.role.choices = _role_choices(g.org)
     return _team_page(form)
 
