@@ -43,7 +43,10 @@ def compose_mail(to: str, template: str, locale: str, **context) -> OutgoingMail
 
 def queue_mail(mail: OutgoingMail) -> None:
     """Send ``mail`` when the current transaction commits; drop it if it rolls back."""
-    db.session().info.setdefault("outgoing_mail", []).append(mail)
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any SQL still drops the mail
+    session.info.setdefault("outgoing_mail", []).append(mail)
 
 
 def send_now(mail: OutgoingMail) -> None:
@@ -83,6 +86,7 @@ def _send_committed_mail(session: Session) -> None:
             log.exception("mail to %s could not be delivered", mail.to)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_rolled_back_mail(session: Session) -> None:
-    session.info.pop("outgoing_mail", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back_mail(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction ended
+        session.info.pop("outgoing_mail", None)
