@@ -17,8 +17,12 @@ from festival.core.scope import in_platform_scope
 
 def _create_app():
     from festival import create_app
+    from festival.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # a clear line, not a traceback, for a missing setting
+        raise click.ClickException(str(error)) from error
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)

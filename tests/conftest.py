@@ -46,7 +46,7 @@ postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (TE
 class Mailbox:
     messages: list = field(default_factory=list)
 
-    def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -174,7 +174,8 @@ class Client:
     def post_form(self, path: str, data: dict | None = None, token_from: str | None = None,
                   **kwargs):
         payload = dict(data or {})
-        payload.setdefault("csrf_token", self.csrf(token_from or path))
+        if "csrf_token" not in payload:
+            payload["csrf_token"] = self.csrf(token_from or path)
         return self.http.post(path, data=payload, **kwargs)
 
     def login(self, email: str, password: str = PASSWORD):

@@ -146,7 +146,8 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(
             form.email.data,
-            lambda token: url_for("accounts.reset_password", token=token, _external=True),
+            lambda token: url_for("accounts.reset_password", token=token, purpose="reset",
+                                  _external=True),
             current_locale(),
         )
         flash(_("If an account exists for this address, we have sent a link to reset its "
@@ -195,9 +196,10 @@ def accept_invitation(token: str):
                     return render_template("accounts/invitation.html", form=form, org=org,
                                            invitation=invitation, kind=kind.key), 400
                 raise
-            db.session.commit()
             if signed_in is None:
                 login_user(user)
+                _record_sign_in(user)
+            db.session.commit()
             flash(_("Welcome to %(name)s.", name=org.name), "success")
             return redirect(url_for(kind.portal_endpoint, **kind.url_values(org)))
         status = 400 if form.errors else 200
