@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 from festival.core.db import db, utcnow
 from festival.core.errors import register_error_handlers
@@ -32,6 +32,20 @@ def _install_unit_of_work(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+def _install_input_guard(app: Flask) -> None:
+    """A NUL character in a form or query value is refused before any view sees it.
+
+    PostgreSQL cannot store it in text (a 500 otherwise) and no person types it.
+    """
+
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        for source in (request.args, request.form):
+            for key, values in source.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    abort(400)
 
 
 def _install_security_headers(app: Flask) -> None:
@@ -100,6 +114,7 @@ def register_everything(app: Flask) -> None:
     register_error_handlers(app)
     install_scope_teardown(app)
     _install_unit_of_work(app)
+    _install_input_guard(app)
     _install_security_headers(app)
     _register_blueprints(app)
     _register_template_helpers(app)

@@ -16,6 +16,8 @@ from festival.core.errors import DomainError
 from festival.core.forms import ActionForm, require_action_form
 from festival.core.i18n import current_locale
 
+MAX_AUDIT_PAGE = 1_000_000
+
 
 def _role_choices(org) -> list[tuple[str, str]]:
     return [(role, role_label(role)) for role in kind_of(org).roles]
@@ -95,7 +97,8 @@ def two_factor_rule():
 
 def audit_log():
     page = request.args.get("page", 1, type=int)
-    return render_template("accounts/audit.html", events=list_events(max(page, 1)),
+    page = min(max(page, 1), MAX_AUDIT_PAGE)  # a huge number overflows the database's OFFSET
+    return render_template("accounts/audit.html", events=list_events(page),
                            locale=current_locale())
 
 

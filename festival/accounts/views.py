@@ -47,7 +47,8 @@ def _LOGIN_LIMIT() -> str:  # noqa: N802 - read per request so tests and deploym
 def safe_next(default: str) -> str:
     """Only redirect to paths on this site."""
     target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):  # a CR/LF in a Location header is a 500, not a redirect
         return target
     return default
 

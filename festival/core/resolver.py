@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from festival.core.db import db
 from festival.core.errors import DomainError, NotFound
+from festival.core.reference import SLUG_PATTERN
 from festival.core.scope import Scope, enter_scope, leave_scope
 
 RESERVED_SLUGS = frozenset(
@@ -39,7 +40,9 @@ def install_org_resolver(
     @blueprint.url_value_preprocessor
     def resolve(endpoint: str | None, values: dict | None) -> None:
         slug = (values or {}).pop(url_arg, None)
-        org = db.session.scalar(select(model).where(model.slug == slug)) if slug else None
+        # A malformed slug (a NUL byte is an error on PostgreSQL) cannot name anyone: no query.
+        well_formed = bool(slug) and SLUG_PATTERN.fullmatch(slug) is not None
+        org = db.session.scalar(select(model).where(model.slug == slug)) if well_formed else None
         if org is None:
             raise NotFound(str(_l("There is nothing at this address.")))
         g.org = org

@@ -369,7 +369,7 @@ def test_operator_invites_another_operator(operator_client, make_client, mailbox
     signed_in = mei.login("mei@zigong.example", NEW_PASSWORD)
     assert signed_in.headers["Location"].endswith("/base/")
     console = text_of(follow(mei, signed_in))
-    assert "Zigong base" in console and "base operators" in console
+    assert "Zigong base" in console and "Base operators" in console
     assert "mei@zigong.example" in text_of(mei.get("/base/operators"))
     assert mei.get(link).status_code == 400  # the welcome link worked once
 
