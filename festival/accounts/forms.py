@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo
 
-from festival.core.forms import email_field_validators, max_length, optional, required
+from festival.core.forms import ChoiceField, email_field_validators, max_length, optional, required
 
 
 class LoginForm(FlaskForm):
@@ -36,7 +36,7 @@ class AcceptInvitationForm(NewPasswordForm):
 
 class AccountForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[optional(), max_length(120)])
-    locale = SelectField(_l("Preferred language"), validators=[optional()])
+    locale = ChoiceField(_l("Preferred language"), validators=[optional()])
 
 
 class EnableTwoFactorForm(FlaskForm):
@@ -46,11 +46,11 @@ class EnableTwoFactorForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), validators=email_field_validators())
-    role = SelectField(_l("Role"), validators=[required()])
+    role = ChoiceField(_l("Role"), validators=[required()])
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), validators=[required()])
+    role = ChoiceField(_l("Role"), validators=[required()])
 
 
 class TwoFactorRuleForm(FlaskForm):

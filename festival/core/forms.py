@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectField, SelectMultipleField, ValidationError, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-__all__ = ["ActionForm", "MultiCheckboxField", "email_field_validators", "required",
+__all__ = ["ActionForm", "ChoiceField", "MultiCheckboxField", "email_field_validators", "required",
            "max_length", "optional", "require_action_form"]
 
 
@@ -23,9 +23,25 @@ def require_action_form() -> None:
         raise DomainError(str(_l("Your form expired. Reload the page and try again.")))
 
 
+NOT_OFFERED = _l("Choose one of the options offered.")
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value speaks our (translated) words."""
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {value for value, _label in (self.choices or [])}:
+            raise ValidationError(str(NOT_OFFERED))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        offered = {value for value, _label in (self.choices or [])}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(str(NOT_OFFERED))
 
 
 def required() -> DataRequired:

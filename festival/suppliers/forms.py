@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import Email
 
-from festival.core.forms import email_field_validators, max_length, optional, required
+from festival.core.forms import ChoiceField, email_field_validators, max_length, optional, required
 from festival.core.i18n import LOCALES, NATIVE_NAMES
 
 
@@ -24,7 +24,7 @@ class SupplierProfileForm(FlaskForm):
                                validators=[optional(), max_length(40)])
     export_licence = StringField(_l("Export licence number"),
                                  validators=[optional(), max_length(60)])
-    default_locale = SelectField(_l("Language of emails"), validators=[required()])
+    default_locale = ChoiceField(_l("Language of emails"), validators=[required()])
 
     def fill_choices(self) -> SupplierProfileForm:
         self.default_locale.choices = [(code, NATIVE_NAMES[code]) for code in LOCALES]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, StringField
 from wtforms.validators import Regexp
 
 from festival.core.forms import (
+    ChoiceField,
     MultiCheckboxField,
     email_field_validators,
     max_length,
@@ -21,12 +22,12 @@ from festival.core.reference import country_choices, currency_choices, timezone_
 class TenantSettingsForm(FlaskForm):
     name = StringField(_l("Festival name"), validators=[required(), max_length(120)])
     city = StringField(_l("City"), validators=[required(), max_length(120)])
-    country = SelectField(_l("Country"), validators=[required()])
-    timezone = SelectField(_l("Timezone"), validators=[required()])
-    currency = SelectField(_l("Currency"), validators=[required()])
+    country = ChoiceField(_l("Country"), validators=[required()])
+    timezone = ChoiceField(_l("Timezone"), validators=[required()])
+    currency = ChoiceField(_l("Currency"), validators=[required()])
     offered_locales = MultiCheckboxField(_l("Languages offered to visitors"),
                                          validators=[required()])
-    default_locale = SelectField(_l("Default language"), validators=[required()])
+    default_locale = ChoiceField(_l("Default language"), validators=[required()])
     brand_colour = StringField(_l("Brand colour"), default="#b3261e", validators=[
         required(), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give the colour as #rrggbb."))])
     logo = FileField(_l("Logo (PNG or JPEG, at most 1 MB)"))
