@@ -83,10 +83,7 @@ def tenant_new():
 @bp.route("/tenants/<id:tenant_id>")
 @operator_required
 def tenant_detail(tenant_id: int):
-    tenant = _get(Tenant, tenant_id)
-    return render_template("base/org_detail.html", org=tenant, kind="tenant",
-                           overview=services.org_overview(tenant), invite_form=InviteForm(),
-                           action_form=ActionForm(), now=utcnow())
+    return _org_detail(_get(Tenant, tenant_id), "tenant")
 
 
 @bp.route("/tenants/<id:tenant_id>/invite", methods=["POST"])
@@ -155,9 +152,12 @@ def supplier_new():
 @bp.route("/suppliers/<id:supplier_id>")
 @operator_required
 def supplier_detail(supplier_id: int):
-    supplier = _get(Supplier, supplier_id)
-    return render_template("base/org_detail.html", org=supplier, kind="supplier",
-                           overview=services.org_overview(supplier), invite_form=InviteForm(),
+    return _org_detail(_get(Supplier, supplier_id), "supplier")
+
+
+def _org_detail(org, kind: str):
+    return render_template("base/org_detail.html", org=org, kind=kind,
+                           overview=services.org_overview(org), invite_form=InviteForm(),
                            action_form=ActionForm(), now=utcnow())
 
 

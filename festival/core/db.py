@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator
+from sqlalchemy import Boolean, DateTime, ForeignKey, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -78,3 +78,21 @@ def scope_kind(cls: type) -> type:
     if len(kinds) != 1:
         raise TypeError(f"{cls.__name__} must be exactly one of tenant-owned, supplier-owned, platform")
     return kinds[0]
+
+
+class OrganisationColumns:
+    """What tenants and suppliers share: a URL slug, a status, the two-factor rule."""
+
+    STATUS_ACTIVE = "active"
+    STATUS_SUSPENDED = "suspended"
+    STATUSES = (STATUS_ACTIVE, STATUS_SUSPENDED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=STATUS_ACTIVE)
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.STATUS_ACTIVE

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from festival.core.db import PlatformRow, UTCDateTime, db, utcnow
+from festival.core.db import OrganisationColumns, PlatformRow, db
 
 
-class Supplier(PlatformRow, db.Model):
+class Supplier(PlatformRow, OrganisationColumns, db.Model):
     __tablename__ = "supplier"
 
-    STATUS_ACTIVE = "active"
-    STATUS_SUSPENDED = "suspended"
-    STATUSES = (STATUS_ACTIVE, STATUS_SUSPENDED)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(40), unique=True)
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
     contact_name: Mapped[str] = mapped_column(String(120), default="")
@@ -29,17 +21,10 @@ class Supplier(PlatformRow, db.Model):
     customs_code: Mapped[str] = mapped_column(String(40), default="")
     export_licence: Mapped[str] = mapped_column(String(60), default="")
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
-    status: Mapped[str] = mapped_column(String(16), default=STATUS_ACTIVE)
-    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def name(self) -> str:
         return self.name_en
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == self.STATUS_ACTIVE
 
     def display_name(self, locale: str) -> str:
         """The name in Chinese for Chinese readers, in English for everyone else."""
