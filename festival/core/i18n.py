@@ -132,6 +132,11 @@ def language_name(code: str, in_locale: str | None = None) -> str:
     return Locale.parse(code).get_display_name(in_locale or current_locale()) or code
 
 
+def country_name(code: str, locale: str | None = None) -> str:
+    """A country's name in the reader's language (codes are stored, names are shown)."""
+    return Locale.parse(locale or current_locale()).territories.get(code, code)
+
+
 def init_i18n(app: Flask) -> None:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(app.config["TRANSLATIONS_PATH"])
@@ -143,6 +148,7 @@ def init_i18n(app: Flask) -> None:
         NATIVE_NAMES=NATIVE_NAMES,
         LOCALES=LOCALES,
         language_name=language_name,
+        country_name=country_name,
     )
     app.jinja_env.filters.update(
         money=lambda amount, currency: format_money(amount, currency),
