@@ -36,6 +36,14 @@ def record_event(
     db.session.flush()
 
 
+def record_founding(org, open_scope, action: str, actor: User | None) -> None:
+    """The first entry of a new organisation's own audit log: who put it on the platform."""
+    db.session.add(org)
+    db.session.flush()
+    with open_scope(org.id):
+        record_event(action, actor=actor, slug=org.slug)
+
+
 def list_events(page: int = 1):
     """The open scope's audit log, newest first, one page at a time."""
     model = _log_model()

@@ -68,16 +68,9 @@ def tenant_new():
         form.offered_locales.data = ["en"]
         form.default_locale.data = "en"
         form.timezone.data = "UTC"
-    if form.validate_on_submit():
-        try:
-            tenant = tenants.create_tenant(form.slug.data.strip().lower(),
-                                           settings_from_form(form), current_user)
-            services.invite_owner(tenant, form.owner_email.data, current_user, _accept_url)
-        except DomainError as error:
-            return _form_failed("base/tenant_new.html", form, error)
-        flash(_("%(name)s is on Lantern. We have invited its owner.", name=tenant.name), "success")
-        return redirect(url_for(".tenant_detail", tenant_id=tenant.id))
-    return render_template("base/tenant_new.html", form=form), 400 if form.errors else 200
+    return _onboard(form, "base/tenant_new.html", lambda: tenants.create_tenant(
+        form.slug.data.strip().lower(), settings_from_form(form), current_user),
+        ".tenant_detail", "tenant_id")
 
 
 @bp.route("/tenants/<id:tenant_id>")
@@ -136,17 +129,23 @@ def supplier_new():
     form = NewSupplierForm().fill_choices()
     if request.method == "GET":
         form.default_locale.data = "zh_Hans"
+    return _onboard(form, "base/supplier_new.html", lambda: suppliers.create_supplier(
+        form.slug.data.strip().lower(), profile_from_form(form), current_user),
+        ".supplier_detail", "supplier_id")
+
+
+def _onboard(form, template: str, create, detail_endpoint: str, id_arg: str):
+    """Put an organisation on the platform and invite its first owner, in one transaction."""
     if form.validate_on_submit():
         try:
-            supplier = suppliers.create_supplier(form.slug.data.strip().lower(),
-                                                 profile_from_form(form), current_user)
-            services.invite_owner(supplier, form.owner_email.data, current_user, _accept_url)
+            org = create()
+            services.invite_owner(org, form.owner_email.data, current_user, _accept_url)
         except DomainError as error:
-            return _form_failed("base/supplier_new.html", form, error)
-        flash(_("%(name)s is on Lantern. We have invited its owner.", name=supplier.name_en),
-              "success")
-        return redirect(url_for(".supplier_detail", supplier_id=supplier.id))
-    return render_template("base/supplier_new.html", form=form), 400 if form.errors else 200
+            return _form_failed(template, form, error)
+        flash(_("%(name)s is on Lantern. We have invited its owner.",
+                name=org.display_name(current_locale())), "success")
+        return redirect(url_for(detail_endpoint, **{id_arg: org.id}))
+    return render_template(template, form=form), 400 if form.errors else 200
 
 
 @bp.route("/suppliers/<id:supplier_id>")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from festival.accounts.models import User
-from festival.audit.services import record_event
+from festival.audit.services import record_event, record_founding
 from festival.core.db import db
 from festival.core.errors import DomainError
 from festival.core.reference import is_locale
@@ -55,10 +55,7 @@ def create_supplier(slug: str, profile: SupplierProfile, actor: User | None) -> 
     check_profile(profile)
     supplier = Supplier(slug=slug)
     _apply(supplier, profile)
-    db.session.add(supplier)
-    db.session.flush()
-    with supplier_scope(supplier.id):
-        record_event("festival.suppliers.supplier.created", actor=actor, slug=slug)
+    record_founding(supplier, supplier_scope, "festival.suppliers.supplier.created", actor)
     return supplier
 
 

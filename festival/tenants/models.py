@@ -24,6 +24,9 @@ class Tenant(PlatformRow, OrganisationColumns, db.Model):
     members: Mapped[list[TenantMember]] = relationship(  # noqa: F821
         "TenantMember", viewonly=True, order_by="TenantMember.id")
 
+    def display_name(self, locale: str) -> str:
+        return self.name
+
     @property
     def offered_locales(self) -> list[str]:
         return [code for code in self.offered_locales_csv.split(",") if code]

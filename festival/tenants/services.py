@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.audit.services import record_event
+from festival.audit.services import record_event, record_founding
 from festival.core.db import db
 from festival.core.errors import Conflict, DomainError
 from festival.core.reference import (
@@ -97,10 +97,7 @@ def create_tenant(slug: str, settings: TenantSettings, actor: User | None) -> Te
     check_settings(settings)
     tenant = Tenant(slug=slug)
     _apply(tenant, settings)
-    db.session.add(tenant)
-    db.session.flush()
-    with tenant_scope(tenant.id):
-        record_event("festival.tenants.tenant.created", actor=actor, slug=slug)
+    record_founding(tenant, tenant_scope, "festival.tenants.tenant.created", actor)
     return tenant
 
 
