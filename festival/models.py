@@ -12,5 +12,6 @@ from festival.audit.models import (  # noqa: F401
     SupplierAuditEntry,
     TenantAuditEntry,
 )
+from festival.exhibitions.models import Exhibition  # noqa: F401
 from festival.suppliers.models import Supplier  # noqa: F401
 from festival.tenants.models import Tenant  # noqa: F401

@@ -72,6 +72,9 @@ AUDIT_LABELS = {
     "festival.tenants.logo.changed": _l("Logo changed"),
     "festival.suppliers.supplier.created": _l("Supplier created"),
     "festival.suppliers.profile.changed": _l("Profile changed"),
+    "festival.exhibitions.exhibition.created": _l("Exhibition planned"),
+    "festival.exhibitions.exhibition.changed": _l("Exhibition changed"),
+    "festival.exhibitions.exhibition.status_changed": _l("Exhibition status changed"),
     "festival.support.visit_started": _l("Support visit started by the base"),
     "festival.support.page_viewed": _l("Page viewed on a support visit"),
 }

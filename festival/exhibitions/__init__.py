@@ -1,0 +1,1 @@
+"""Exhibitions: a tenant's festival season (venue, nights, opening hours, entry slots)."""
