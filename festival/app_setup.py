@@ -81,6 +81,7 @@ def _install_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.base.views import bp as base_bp
+    from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
     from festival.public.views import bp as public_bp
     from festival.suppliers.views import bp as supplier_portal_bp
     from festival.tenants.views import portal_bp, storefront_bp

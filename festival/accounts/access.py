@@ -27,6 +27,8 @@ TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.edit": frozenset({"owner", "manager"}),
     "security.edit": frozenset({"owner"}),
     "audit.view": frozenset({"owner"}),
+    "exhibitions.view": frozenset({"owner", "manager", "box_office"}),
+    "exhibitions.manage": frozenset({"owner", "manager"}),
 }
 SUPPLIER_PERMISSIONS: dict[str, frozenset[str]] = {
     "portal.view": frozenset({"owner", "staff"}),

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, ValidationError, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TimeField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-__all__ = ["ActionForm", "ChoiceField", "MultiCheckboxField", "email_field_validators", "required",
-           "max_length", "optional", "require_action_form"]
+__all__ = ["ActionForm", "ChoiceField", "LocalDateField", "LocalTimeField", "WholeNumberField",
+           "MultiCheckboxField", "email_field_validators", "required",
+           "max_length", "optional", "require_action_form", "input_required"]
 
 
 class ActionForm(FlaskForm):
@@ -48,6 +57,11 @@ def required() -> DataRequired:
     return DataRequired(message=_l("This field is required."))
 
 
+def input_required() -> InputRequired:
+    """Required for typed values (dates, numbers): keeps the parse error when one is given."""
+    return InputRequired(message=_l("This field is required."))
+
+
 def max_length(limit: int, minimum: int = -1) -> Length:
     if minimum > 0:
         return Length(min=minimum, max=limit,
@@ -62,3 +76,29 @@ def optional() -> Optional:
 def email_field_validators() -> list:
     return [required(), max_length(255),
             Email(message=_l("Enter a valid email address."), check_deliverability=False)]
+
+
+class LocalDateField(DateField):
+    """A date input whose parse error speaks our translated words."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a date, for example 2026-12-31."))) from error
+
+
+class LocalTimeField(TimeField):
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a time, for example 18:30."))) from error
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a whole number."))) from error

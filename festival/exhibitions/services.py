@@ -126,6 +126,8 @@ def update_exhibition(tenant: Tenant, exhibition: Exhibition, plan: ExhibitionPl
 
 def change_status(exhibition: Exhibition, status: str, actor: User) -> None:
     """Move the season along planning → on sale → running → closed → reported."""
+    if status == exhibition.status:
+        return  # a repeated click changes nothing
     if status not in Exhibition.TRANSITIONS.get(exhibition.status, ()):
         raise Conflict(str(MESSAGES["status"]))
     previous, exhibition.status = exhibition.status, status

@@ -98,6 +98,7 @@ class Org:
     invitation_id: int = 0  # a waiting invitation
     invitation_token: str = ""
     invitation_email: str = ""
+    exhibition_id: int = 0  # tenants only
 
     @property
     def portal(self) -> str:
@@ -124,6 +125,22 @@ class Builder:
 
     def unique(self, stem: str) -> str:
         return f"{stem}{next(self._numbers)}"
+
+    def exhibition(self, org: Org) -> int:
+        from datetime import date, time
+
+        from festival.exhibitions.services import ExhibitionPlan, create_exhibition
+
+        with self.app.app_context(), tenant_scope(org.id):
+            tenant = db.session.get(Tenant, org.id)
+            exhibition = create_exhibition(tenant, ExhibitionPlan(
+                slug="lumieres", titles={"en": f"{org.name} season"}, venue_name="City Park",
+                season_start=date(2026, 12, 1), season_end=date(2027, 1, 31),
+                opens_at=time(18, 0), closes_at=time(23, 0)), None)
+            db.session.commit()
+            exhibition_id = exhibition.id
+            db.session.remove()
+        return exhibition_id
 
     def tenant(self, slug: str) -> Org:
         made = self.factory.tenant(slug)
@@ -214,6 +231,14 @@ def supplier_profile_body(**changes) -> dict:
     return body
 
 
+def exhibition_body(**changes) -> dict:
+    body = {"slug": "lumieres", "title_en": "Lights of China", "venue_name": "City Park",
+            "season_start": "2026-12-01", "season_end": "2027-01-31", "opens_at": "18:00",
+            "closes_at": "23:00", "slot_minutes": "30", "slot_capacity": "200"}
+    body.update(changes)
+    return body
+
+
 def form_body(endpoint: str, kind: str, builder: Builder) -> dict:
     """A body that the action accepts when the requester may use it; unknown endpoints fail."""
     name = endpoint.rsplit(".", 1)[-1]
@@ -236,6 +261,9 @@ def form_body(endpoint: str, kind: str, builder: Builder) -> dict:
         "tenant_invite": lambda: {"email": f"{builder.unique('owner')}@new.example"},
         "supplier_invite": lambda: {"email": f"{builder.unique('owner')}@new.example"},
         "tenant_status": lambda: {"status": "active"},
+        "exhibition_new": lambda: exhibition_body(slug=builder.unique("season")),
+        "exhibition_edit": exhibition_body,
+        "exhibition_status": lambda: {"status": "on_sale"},
         "tenant_support": dict,
         "support_end": dict,
         "home": lambda: {"name": "Someone", "locale": ""},  # accounts.home, the account page
@@ -295,6 +323,7 @@ def fillers(builder: Builder) -> dict[str, Callable[[str, Side, bool], object]]:
         "supplier_id": lambda kind, side, fresh: side.supplier.id,
         "member_id": member_id,
         "invitation_id": invitation_id,
+        "exhibition_id": lambda kind, side, fresh: side.tenant.exhibition_id,
         "token": lambda kind, side, fresh: side.tenant.invitation_token,
         "code": lambda kind, side, fresh: "en",
         "filename": lambda kind, side, fresh: "lantern.css",
@@ -337,5 +366,7 @@ def world(app, builder) -> dict[str, Org]:
         tenant_services.set_logo(db.session.get(Tenant, orgs["alpha"].id), tiny_png(), None)
         db.session.commit()
         db.session.remove()
+    for slug in ("alpha", "beta"):
+        orgs[slug].exhibition_id = builder.exhibition(orgs[slug])
     builder.operator()
     return orgs

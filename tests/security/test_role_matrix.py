@@ -32,6 +32,7 @@ ROLES = {"tenant": TENANT_ROLES, "supplier": SUPPLIER_ROLES}
 POST_PERMISSION = {
     "tenant_portal.settings": "settings.edit",
     "supplier_portal.profile": "settings.edit",
+    "tenant_portal.exhibition_edit": "exhibitions.manage",
 }
 OUTSIDER_EMAIL = "nobody@elsewhere.example"
 
