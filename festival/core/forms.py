@@ -78,27 +78,25 @@ def email_field_validators() -> list:
             Email(message=_l("Enter a valid email address."), check_deliverability=False)]
 
 
-class LocalDateField(DateField):
-    """A date input whose parse error speaks our translated words."""
+class _OwnParseError:
+    """A typed field whose parse error speaks our (translated) words."""
+
+    parse_error: str  # each field names its own, as a lazy translated string
 
     def process_formdata(self, valuelist) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(str(_l("Enter a date, for example 2026-12-31."))) from error
+            raise ValueError(str(self.parse_error)) from error
 
 
-class LocalTimeField(TimeField):
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_l("Enter a time, for example 18:30."))) from error
+class LocalDateField(_OwnParseError, DateField):
+    parse_error = _l("Enter a date, for example 2026-12-31.")
 
 
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_l("Enter a whole number."))) from error
+class LocalTimeField(_OwnParseError, TimeField):
+    parse_error = _l("Enter a time, for example 18:30.")
+
+
+class WholeNumberField(_OwnParseError, IntegerField):
+    parse_error = _l("Enter a whole number.")
