@@ -88,6 +88,12 @@ def can(permission: str) -> bool:
     return role_allows(kind_of(org).key, role, permission)
 
 
+def ensure(permission: str) -> None:
+    """Inside a guarded view: a write that needs more than viewing (e.g. POST to a settings page)."""
+    if not can(permission):
+        abort(403)
+
+
 def requires(permission: str) -> Callable:
     """Guard a portal view: sign-in, membership (else 404), permission (else 403), 2FA rule."""
 

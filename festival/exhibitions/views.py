@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from festival.accounts.access import requires
+from festival.accounts.access import ensure, requires
 from festival.core.db import db
 from festival.core.errors import DomainError
 from festival.core.forms import ActionForm, require_action_form
@@ -101,10 +101,7 @@ def exhibition_edit(exhibition_id: int):
     exhibition = _get(exhibition_id)
     form = _form_for(exhibition)
     if request.method == "POST":
-        from festival.accounts.access import can
-
-        if not can("exhibitions.manage"):
-            abort(403)
+        ensure("exhibitions.manage")
         return _save(form, exhibition)
     return _page(form, exhibition)
 

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from festival.accounts.access import requires
+from festival.accounts.access import ensure, requires
 from festival.accounts.team_views import register_team_routes
 from festival.core.errors import DomainError
 from festival.core.resolver import install_org_resolver
@@ -42,10 +42,10 @@ def profile():
     supplier = g.org
     form = SupplierProfileForm(obj=supplier).fill_choices()
     if request.method == "POST":
+        ensure("settings.edit")
         if not form.validate_on_submit():
             return render_template("suppliers/profile.html", form=form, supplier=supplier), 400
         try:
-            requires_edit()
             services.update_profile(supplier, profile_from_form(form), current_user)
         except DomainError as error:
             form.form_errors.append(error.message)
@@ -55,9 +55,3 @@ def profile():
         return redirect(url_for(".profile"))
     return render_template("suppliers/profile.html", form=form, supplier=supplier)
 
-
-def requires_edit() -> None:
-    from festival.accounts.access import can
-
-    if not can("settings.edit"):
-        raise DomainError(_("Only the owner can change the profile."), 403)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from festival.accounts.access import SUPPORT_ROLE, current_role, requires
+from festival.accounts.access import SUPPORT_ROLE, current_role, ensure, requires
 from festival.accounts.team_views import register_team_routes
 from festival.audit.services import record_event
 from festival.core.errors import DomainError
@@ -76,8 +76,7 @@ def settings():
     if request.method == "GET":
         form.offered_locales.data = tenant.offered_locales
     if request.method == "POST":
-        if current_role() == SUPPORT_ROLE:
-            abort(403)
+        ensure("settings.edit")
         if form.validate_on_submit():
             try:
                 services.update_settings(tenant, settings_from_form(form), current_user)
