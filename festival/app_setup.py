@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.public.views import bp as public_bp
     from festival.suppliers.views import bp as supplier_portal_bp
     from festival.tenants.views import portal_bp, storefront_bp
+    from festival.ticketing import storefront as _shop_pages  # noqa: F401  adds storefront routes
 
     for blueprint in (public_bp, accounts_bp, base_bp, supplier_portal_bp, portal_bp,
                       storefront_bp):

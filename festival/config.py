@@ -99,6 +99,8 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
+        # How long a pending order holds its places while the visitor pays.
+        "ORDER_HOLD_MINUTES": int(env.get("ORDER_HOLD_MINUTES", "15")),
         "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "7")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", str(60 * 60))),
         "BASE_TIMEZONE": "Asia/Shanghai",

@@ -7,11 +7,23 @@ from festival.accounts.models import (  # noqa: F401
     TenantMember,
     User,
 )
+from festival.api.models import ApiToken, IdempotencyRecord  # noqa: F401
 from festival.audit.models import (  # noqa: F401
     PlatformAuditEntry,
     SupplierAuditEntry,
     TenantAuditEntry,
 )
 from festival.exhibitions.models import Exhibition  # noqa: F401
+from festival.payments.models import ProcessedEvent  # noqa: F401
 from festival.suppliers.models import Supplier  # noqa: F401
 from festival.tenants.models import Tenant  # noqa: F401
+from festival.ticketing.models import (  # noqa: F401
+    EntrySlot,
+    Order,
+    OrderLine,
+    Payment,
+    ReceiptCounter,
+    Ticket,
+    TicketType,
+    Voucher,
+)

@@ -29,6 +29,13 @@ TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({"owner"}),
     "exhibitions.view": frozenset({"owner", "manager", "box_office"}),
     "exhibitions.manage": frozenset({"owner", "manager"}),
+    # Ticket sales: setup (slots, ticket types, vouchers), the dashboard, orders.
+    "sales.view": frozenset({"owner", "manager", "box_office"}),
+    "sales.manage": frozenset({"owner", "manager"}),
+    "box_office.sell": frozenset({"owner", "manager", "box_office"}),
+    "orders.refund": frozenset({"owner", "manager"}),
+    "api.manage": frozenset({"owner", "manager"}),
+    "payments.manage": frozenset({"owner"}),
 }
 SUPPLIER_PERMISSIONS: dict[str, frozenset[str]] = {
     "portal.view": frozenset({"owner", "staff"}),

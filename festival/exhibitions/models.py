@@ -45,6 +45,8 @@ class Exhibition(TenantOwned, db.Model):
     slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
     slot_capacity: Mapped[int] = mapped_column(Integer, default=200)
     status: Mapped[str] = mapped_column(String(16), default=PLANNING)
+    # The lamp groups on show, as the tenant names them per language: {"fr": ["Dragon", …]}.
+    showcase: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -55,6 +57,9 @@ class Exhibition(TenantOwned, db.Model):
     @closed_weekdays.setter
     def closed_weekdays(self, days: set[int]) -> None:
         self.closed_weekdays_csv = ",".join(str(day) for day in sorted(days))
+
+    def showcase_in(self, locale: str, fallback: str) -> list[str]:
+        return self.showcase.get(locale) or self.showcase.get(fallback) or []
 
     def title(self, locale: str, fallback: str) -> str:
         """The title in the reader's language, else in the tenant's default language."""

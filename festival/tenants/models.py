@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Integer, LargeBinary, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.db import OrganisationColumns, PlatformRow, db
@@ -20,6 +22,19 @@ class Tenant(PlatformRow, OrganisationColumns, db.Model):
     offered_locales_csv: Mapped[str] = mapped_column("offered_locales", String(80))
     brand_colour: Mapped[str] = mapped_column(String(7), default="#b3261e")
     logo_path: Mapped[str | None] = mapped_column(String(255))
+    # Sales rules: whether ticket prices include VAT, and the rate new ticket types start with.
+    prices_include_vat: Mapped[bool] = mapped_column(Boolean, default=True)
+    default_vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    # Visitors may cancel their own order up to this many hours before their slot; None: never.
+    visitor_cancel_hours: Mapped[int | None] = mapped_column(Integer)
+    # Printed on every ticket, per language: {"fr": "…"}.
+    ticket_terms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Stripe Connect: the tenant's own account (direct charges); None sells through the platform.
+    stripe_account_id: Mapped[str | None] = mapped_column(String(64))
+    # Set by the base: the platform's share of each charge, in percent.
+    application_fee_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    # Ed25519 private key (raw 32 bytes) signing this tenant's ticket QR codes.
+    ticket_signing_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     # Loaded through the scope filter: from another tenant's scope this list is empty.
     members: Mapped[list[TenantMember]] = relationship(  # noqa: F821
         "TenantMember", viewonly=True, order_by="TenantMember.id")

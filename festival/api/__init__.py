@@ -1,0 +1,1 @@
+"""The JSON API (/api/v1/…): token-scoped, idempotent POSTs, described by OpenAPI 3."""

@@ -1,0 +1,1 @@
+"""Payments: the test gateway, Stripe Checkout on the tenant's connected account, webhooks."""
