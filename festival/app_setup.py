@@ -80,15 +80,24 @@ def _install_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
+    from festival.api import portal as _token_pages  # noqa: F401  adds portal routes
+    from festival.api.views import bp as api_bp
     from festival.base.views import bp as base_bp
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
+    from festival.payments import portal as _payment_pages  # noqa: F401  adds portal routes
+    from festival.payments.webhooks import bp as webhooks_bp
     from festival.public.views import bp as public_bp
     from festival.suppliers.views import bp as supplier_portal_bp
     from festival.tenants.views import portal_bp, storefront_bp
+    from festival.ticketing import portal as _sales_pages  # noqa: F401  adds portal routes
     from festival.ticketing import storefront as _shop_pages  # noqa: F401  adds storefront routes
 
-    for blueprint in (public_bp, accounts_bp, base_bp, supplier_portal_bp, portal_bp,
-                      storefront_bp):
+    # Machines, not browsers, post to these: they authenticate by token or signature, not CSRF.
+    csrf.exempt(api_bp)
+    csrf.exempt(webhooks_bp)
+    # The API and webhooks come before the storefront, whose /<tenant>/ prefix would match them.
+    for blueprint in (public_bp, accounts_bp, base_bp, api_bp, webhooks_bp, supplier_portal_bp,
+                      portal_bp, storefront_bp):
         app.register_blueprint(blueprint)
 
 

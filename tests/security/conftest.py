@@ -99,6 +99,15 @@ class Org:
     invitation_token: str = ""
     invitation_email: str = ""
     exhibition_id: int = 0  # tenants only
+    # Tenants only: an exhibition on sale with these objects (Builder.sales).
+    exhibition_slug: str = ""
+    night: str = ""  # ISO date of the first night
+    slot_id: int = 0
+    ticket_type_id: int = 0
+    voucher_id: int = 0
+    order_id: int = 0  # a paid order
+    order_secret: str = ""
+    ticket_id: int = 0
 
     @property
     def portal(self) -> str:
@@ -141,6 +150,59 @@ class Builder:
             exhibition_id = exhibition.id
             db.session.remove()
         return exhibition_id
+
+    def sales(self, org: Org) -> None:
+        """Put ``org``'s exhibition on sale (ticket types, a voucher, slots) with one paid order."""
+        from datetime import timedelta
+        from decimal import Decimal
+
+        from festival.exhibitions.models import Exhibition
+        from festival.ticketing.models import EntrySlot
+        from festival.ticketing.setup import (
+            TicketTypeSpec,
+            VoucherSpec,
+            create_ticket_type,
+            create_voucher,
+            open_sales,
+        )
+
+        with self.app.test_request_context(), tenant_scope(org.id):
+            tenant = db.session.get(Tenant, org.id)
+            exhibition = db.session.get(Exhibition, org.exhibition_id)
+            exhibition.season_start = utcnow().date() + timedelta(days=2)
+            exhibition.season_end = exhibition.season_start + timedelta(days=6)
+            ticket_type = create_ticket_type(tenant, exhibition, TicketTypeSpec(
+                names={"en": "Adult"}, category="adult", price=Decimal("20.00")), None)
+            voucher = create_voucher(tenant, exhibition, VoucherSpec(
+                code=f"{org.slug}-press", kind="percent", value=Decimal("10")), None)
+            open_sales(tenant, exhibition, None)
+            slot = db.session.scalars(select(EntrySlot).order_by(EntrySlot.starts_at)).first()
+            org.exhibition_slug, org.night = exhibition.slug, slot.night.isoformat()
+            org.slot_id, org.ticket_type_id, org.voucher_id = slot.id, ticket_type.id, voucher.id
+            db.session.commit()
+            db.session.remove()
+        org.order_id, org.order_secret = self.order(org, paid=True)
+        with self.app.app_context(), tenant_scope(org.id):
+            from festival.ticketing.models import Ticket
+
+            org.ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.order_id == org.order_id))
+            db.session.remove()
+
+    def order(self, org: Org, paid: bool = False, quantity: int = 2) -> tuple[int, str]:
+        """A new order of ``org`` (pending, or paid through the test gateway): (id, secret)."""
+        from festival.ticketing import orders
+
+        with self.app.test_request_context(), tenant_scope(org.id):
+            tenant = db.session.get(Tenant, org.id)
+            order = orders.create_order(tenant, orders.OrderRequest(
+                slot_id=org.slot_id, quantities={org.ticket_type_id: quantity},
+                email=f"{self.unique('visitor')}@visitors.example", name="Ada Visitor", locale="en"))
+            if paid:
+                orders.confirm_payment(order, tenant, "test", self.unique("test-"), order.total)
+            db.session.commit()
+            values = order.id, order.secret
+            db.session.remove()
+        return values
 
     def tenant(self, slug: str) -> Org:
         made = self.factory.tenant(slug)
@@ -271,8 +333,32 @@ def form_body(endpoint: str, kind: str, builder: Builder) -> dict:
         "accept_invitation": lambda: {"name": "Someone Else", "password": NEW_PASSWORD,
                                       "confirm": NEW_PASSWORD},
     }
-    assert name in bodies, f"no plausible form body for POST {endpoint}: add one to form_body()"
+    for module in route_modules():
+        for key, make in getattr(module, "BODIES", {}).items():
+            bodies[key] = functools.partial(make, builder, kind)
+    assert name in bodies, (f"no plausible form body for POST {endpoint}: add one to form_body() "
+                            "or to BODIES in a tests/security/routes_*.py module")
     return bodies[name]()
+
+
+@functools.cache
+def route_modules() -> tuple:
+    """The ``tests/security/routes_*.py`` modules: each domain registers the form bodies, URL
+    fillers and walk classifications of its own routes there (BODIES, FILLERS, PUBLIC,
+    BEARER, ALLOW_LIST, POST_PERMISSION)."""
+    import importlib
+    from pathlib import Path
+
+    return tuple(importlib.import_module(f"tests.security.{path.stem}")
+                 for path in sorted(Path(__file__).parent.glob("routes_*.py")))
+
+
+def registered(name: str) -> dict:
+    """One registry (e.g. PUBLIC) merged from every routes_*.py module."""
+    merged: dict = {}
+    for module in route_modules():
+        merged.update(getattr(module, name, {}))
+    return merged
 
 
 def signed_in(make_client, email: str, password: str = PASSWORD):
@@ -316,7 +402,9 @@ def fillers(builder: Builder) -> dict[str, Callable[[str, Side, bool], object]]:
         org = _org_of(kind, side)
         return builder.invitation(org)[0] if fresh else org.invitation_id
 
+    extra = {name: functools.partial(fill, builder) for name, fill in registered("FILLERS").items()}
     return {
+        **extra,
         "tenant_slug": lambda kind, side, fresh: side.tenant.slug,
         "supplier_slug": lambda kind, side, fresh: side.supplier.slug,
         "tenant_id": lambda kind, side, fresh: side.tenant.id,
@@ -368,5 +456,6 @@ def world(app, builder) -> dict[str, Org]:
         db.session.remove()
     for slug in ("alpha", "beta"):
         orgs[slug].exhibition_id = builder.exhibition(orgs[slug])
+        builder.sales(orgs[slug])
     builder.operator()
     return orgs

@@ -20,6 +20,7 @@ from tests.security.conftest import (
     form_body,
     methods_of,
     path_arguments,
+    registered,
     signed_in,
     text_of,
     url_of,
@@ -39,6 +40,7 @@ ALLOW_LIST: dict[str, str] = {
                                        "(tampered and expired links: test_bad_input)",
     "/account/welcome/<token>": "a signed link bound to one new operator, not to an organisation",
     "/locale/<code>": "global preference",
+    **registered("ALLOW_LIST"),
 }
 
 # A tenant's storefront is public: anyone sees it, and it shows none of the tenant's people.
@@ -46,6 +48,7 @@ PUBLIC: dict[str, str] = {
     "/<tenant_slug>/": "the tenant's public storefront",
     "/<tenant_slug>/brand.css": "the tenant's public colours",
     "/<tenant_slug>/logo": "the tenant's public logo",
+    **registered("PUBLIC"),
 }
 
 # The link is the credential: whoever holds it may look, but it cannot make anyone else (another
@@ -53,6 +56,8 @@ PUBLIC: dict[str, str] = {
 BEARER: dict[str, str] = {
     "/account/invitation/<token>": "an invitation link, bound to the invited email address",
 }
+# A visitor's order link: the secret is the credential, and it only opens under its own tenant.
+ORDER_LINKS: dict[str, str] = registered("ORDER_LINKS")
 
 
 def classify(rule) -> str | None:
@@ -62,6 +67,8 @@ def classify(rule) -> str | None:
         return "public"
     if rule.rule in BEARER:
         return "bearer"
+    if rule.rule in ORDER_LINKS:
+        return "order-link"
     if rule.rule.startswith("/base/"):
         return "base"
     if "tenant_slug" in rule.arguments:
@@ -75,7 +82,7 @@ def test_every_rule_is_walked_or_allow_listed(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     problems = [f"{rule.rule} ({rule.endpoint}): neither walked nor allow-listed"
                 for rule in app.url_map.iter_rules() if classify(rule) is None]
-    for listed in (ALLOW_LIST, PUBLIC, BEARER):
+    for listed in (ALLOW_LIST, PUBLIC, BEARER, ORDER_LINKS):
         problems += [f"{rule}: listed but no longer registered" for rule in listed
                      if rule not in rules]
     # A rule that names an organisation or an object cannot be excused from the walk.
@@ -111,6 +118,8 @@ def test_isolation_walk(app, world, builder, make_client, snapshot):
         requests += 1
         if method == "GET":
             return client.get(url)
+        if id(client) not in tokens:  # a visitor's browser: any form of the site gives a token
+            tokens[id(client)] = client.csrf()
         return client.http.post(url, data={**form_body(endpoint, kind, builder),
                                            "csrf_token": tokens[id(client)]})
 
@@ -162,6 +171,13 @@ def test_isolation_walk(app, world, builder, make_client, snapshot):
                         refused(requester, who, method, url, rule.endpoint, kind)
                 url = url_of(rule, fill_values(fill, rule, kind, foreign, foreign, False))
                 works(operator, "base operator", method, url, rule.endpoint, kind)
+            elif category == "order-link":
+                # A's order secret under B's address finds nothing; B's own works for a visitor.
+                visitor = make_client()
+                url = url_of(rule, fill_values(fill, rule, "tenant", own, foreign, False))
+                refused(visitor, "a visitor", method, url, rule.endpoint, "tenant")
+                url = url_of(rule, fill_values(fill, rule, "tenant", own, own, True))
+                works(visitor, "a visitor", method, url, rule.endpoint, "tenant")
             elif category == "bearer":
                 requests += 2
                 _walk_invitation_link(rule, method, b_owner, tokens[id(b_owner)], alpha, beta,

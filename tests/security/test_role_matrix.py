@@ -20,6 +20,7 @@ from tests.security.conftest import (
     fillers,
     form_body,
     methods_of,
+    registered,
     signed_in,
     text_of,
     url_of,
@@ -33,6 +34,7 @@ POST_PERMISSION = {
     "tenant_portal.settings": "settings.edit",
     "supplier_portal.profile": "settings.edit",
     "tenant_portal.exhibition_edit": "exhibitions.manage",
+    **registered("POST_PERMISSION"),
 }
 OUTSIDER_EMAIL = "nobody@elsewhere.example"
 
