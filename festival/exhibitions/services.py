@@ -18,9 +18,12 @@ from festival.exhibitions.models import Exhibition
 from festival.tenants.models import Tenant
 
 MAX_SEASON_DAYS = 366
+# Paths under /<tenant>/ that are not an exhibition's shop.
+RESERVED_EXHIBITION_SLUGS = frozenset({"manage", "logo", "brand-css", "api", "static", "pay"})
 MESSAGES = {
     "slug": _l("Use 2 to 40 lowercase letters, digits or hyphens."),
     "slug_taken": _l("Another exhibition of yours uses this address."),
+    "slug_reserved": _l("This address is reserved. Choose another."),
     "title": _l("Give the exhibition a title in at least one offered language."),
     "title_locale": _l("Titles can only be given in the languages you offer."),
     "venue": _l("Give the venue's name (at most 160 characters)."),
@@ -59,6 +62,8 @@ def check_plan(tenant: Tenant, plan: ExhibitionPlan) -> None:
     """The rules of a season plan, the same for every front (portal, API, CLI)."""
     if not SLUG_PATTERN.match(plan.slug or ""):
         raise _fail("slug")
+    if plan.slug in RESERVED_EXHIBITION_SLUGS:
+        raise _fail("slug_reserved")
     titles = {code: text.strip() for code, text in plan.titles.items() if text and text.strip()}
     if not titles or any(len(text) > 200 for text in titles.values()):
         raise _fail("title")
