@@ -31,7 +31,8 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_operator, seed_demo, demo, compile_translations, create_app_role):
+    for command in (create_operator, seed_demo, demo, compile_translations, create_app_role,
+                    expire_holds):
         app.cli.add_command(command)
 
 
@@ -53,6 +54,21 @@ def create_operator(email: str, password: str, name: str) -> None:
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Base operator {user.email} created.")
+
+
+@click.command("expire-holds")
+@with_appcontext
+@in_platform_scope("job")
+def expire_holds() -> None:
+    """Expire unpaid orders past their hold and return their places (idempotent; run every minute).
+
+    Sales also release expired holds lazily, so a missed run never blocks a sale."""
+    from festival.core.db import db
+    from festival.ticketing.orders import release_expired_holds
+
+    released = release_expired_holds()
+    db.session.commit()
+    click.echo(f"{released} expired hold(s) released.")
 
 
 @click.command("seed-demo")

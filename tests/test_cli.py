@@ -71,3 +71,54 @@ def test_create_app_role_is_idempotent(app):
     engine.dispose()
     assert tuple(row) == (False, False, True)
     assert ON_POSTGRES
+
+
+def test_demo_tenants_each_sell_an_exhibition_with_a_sold_out_night(app):
+    from festival.core.scope import platform_scope
+    from festival.demo import seed
+    from festival.exhibitions.models import Exhibition
+    from festival.ticketing.models import EntrySlot, Order
+
+    with app.app_context():
+        seed()
+        with platform_scope("cli"):
+            exhibitions = db.session.scalars(select(Exhibition)).all()
+            assert len(exhibitions) == 5 and {e.status for e in exhibitions} == {"on_sale"}
+            for exhibition in exhibitions:
+                nights = db.session.execute(
+                    select(EntrySlot.night, func.sum(EntrySlot.taken), func.sum(EntrySlot.capacity))
+                    .where(EntrySlot.exhibition_id == exhibition.id).group_by(EntrySlot.night)).all()
+                sold_out = [night for night, taken, capacity in nights if taken == capacity]
+                partly = [night for night, taken, capacity in nights if 0 < taken < capacity]
+                assert len(sold_out) == 1 and len(partly) >= 3, exhibition.slug
+            paid = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "paid"))
+            assert paid > 100
+        db.session.remove()
+
+
+def test_expire_holds_releases_unpaid_orders(app, factory):
+    from datetime import timedelta
+
+    from festival.core.db import utcnow
+    from festival.core.scope import tenant_scope
+    from festival.tenants.models import Tenant
+    from festival.ticketing import orders
+    from festival.ticketing.models import EntrySlot, Order
+    from tests.ticketing.world import build_sales_world
+
+    world = build_sales_world(app, factory, "houston")
+    with app.test_request_context(), tenant_scope(world.tenant_id):
+        order = orders.create_order(db.session.get(Tenant, world.tenant_id), orders.OrderRequest(
+            slot_id=world.slot_ids[0], quantities={world.adult_id: 3}, email="a@example.com",
+            name="A", locale="en"))
+        order.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        order_id = order.id
+        db.session.remove()
+    result = app.test_cli_runner().invoke(args=["expire-holds"])
+    assert "1 expired hold(s) released" in result.output
+    assert "0 expired" in app.test_cli_runner().invoke(args=["expire-holds"]).output
+    with app.app_context(), tenant_scope(world.tenant_id):
+        assert db.session.get(Order, order_id).status == "expired"
+        assert db.session.get(EntrySlot, world.slot_ids[0]).taken == 0
+        db.session.remove()

@@ -332,8 +332,12 @@ def qr_payload(ticket: Ticket, tenant: Tenant) -> str:
 
 
 def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str, amount: Decimal,
-                    actor: User | None = None, now: datetime | None = None) -> PaymentOutcome:
-    """Record a payment and issue the tickets, exactly once per order."""
+                    actor: User | None = None, now: datetime | None = None,
+                    notify: bool = True) -> PaymentOutcome:
+    """Record a payment and issue the tickets, exactly once per order.
+
+    ``notify=False`` issues without the confirmation mail (a box-office sale with no address,
+    seeded demo data); staff can still send it later from the order page."""
     now = now or utcnow()
     changed = db.session.execute(
         update(Order).where(Order.id == order.id, Order.status == Order.PENDING)
@@ -354,9 +358,10 @@ def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str,
                            created_by_id=actor.id if actor else None))
     order.receipt_number = _next_receipt_number(tenant.id, now.year)
     issue_tickets(order, tenant)
-    from festival.ticketing.notify import send_confirmation
+    if notify:
+        from festival.ticketing.notify import send_confirmation
 
-    send_confirmation(order, tenant)
+        send_confirmation(order, tenant)
     return PaymentOutcome.PAID
 
 
