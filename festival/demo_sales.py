@@ -16,7 +16,13 @@ from festival.exhibitions.services import ExhibitionPlan, create_exhibition
 from festival.tenants.models import Tenant
 from festival.ticketing import orders
 from festival.ticketing.models import EntrySlot
-from festival.ticketing.setup import TicketTypeSpec, VoucherSpec, create_ticket_type, create_voucher, open_sales
+from festival.ticketing.setup import (
+    TicketTypeSpec,
+    VoucherSpec,
+    create_ticket_type,
+    create_voucher,
+    open_sales,
+)
 
 
 @dataclass
