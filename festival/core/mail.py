@@ -1,7 +1,9 @@
 """Email in the recipient's language, sent only once the data it speaks of is committed.
 
 SMTP when ``MAIL_SERVER`` is set; otherwise (the embedded default) each message is
-written to the outbox folder under instance/ and announced on the console.
+written to the outbox folder under instance/ and announced on the console. A message may
+carry attachments (PDF tickets) and callbacks that learn whether the server took it or
+refused it, so the sender can record the delivery on its own rows.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -30,15 +33,23 @@ class OutgoingMail:
     subject: str
     text: str
     html: str | None = None
+    # (file name, content type, bytes), e.g. ("tickets-K7Q2-M9XD.pdf", "application/pdf", b"%PDF…").
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
+    locale: str | None = None  # announced as Content-Language
+    # Called after the server (or the outbox) took the message.
+    on_sent: Callable[[], None] | None = None
+    # Called with the server's answer when it refuses the message (bad recipient, rejected data).
+    on_failure: Callable[[str], None] | None = None
 
 
 def compose_mail(to: str, template: str, locale: str, **context) -> OutgoingMail:
     """Render ``mail/<template>.txt`` (and .html) in ``locale``; the subject is its first line."""
     with force_locale(locale):
         rendered = render_template(f"mail/{template}.txt", locale=locale, **context)
-        html = render_template("mail/layout.html", body=rendered, locale=locale)
-    subject, _, text = rendered.partition("\n")
-    return OutgoingMail(to=to, subject=subject.strip(), text=text.strip() + "\n", html=html)
+        subject, _, text = rendered.partition("\n")
+        text = text.strip() + "\n"
+        html = render_template("mail/layout.html", body=text, locale=locale)
+    return OutgoingMail(to=to, subject=subject.strip(), text=text, html=html, locale=locale)
 
 
 def queue_mail(mail: OutgoingMail) -> None:
@@ -49,11 +60,10 @@ def queue_mail(mail: OutgoingMail) -> None:
     session.info.setdefault("outgoing_mail", []).append(mail)
 
 
-def send_now(mail: OutgoingMail) -> None:
-    """Deliver one message through SMTP or into the outbox folder."""
-    config = current_app.config
+def build_message(mail: OutgoingMail) -> EmailMessage:
+    """The MIME message: text, its HTML alternative, then the attachments."""
     message = EmailMessage()
-    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
@@ -61,6 +71,23 @@ def send_now(mail: OutgoingMail) -> None:
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
+    for filename, content_type, data in mail.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=filename)
+    if mail.locale:
+        # Last: set_content and add_attachment move or clear the Content-* headers they find.
+        message["Content-Language"] = mail.locale.replace("_", "-")
+    return message
+
+
+def send_now(mail: OutgoingMail) -> None:
+    """Deliver one message through SMTP or into the outbox folder.
+
+    Raises smtplib.SMTPException when the server refuses it, OSError when it cannot be reached.
+    """
+    config = current_app.config
+    message = build_message(mail)
     if not config["MAIL_SERVER"]:
         outbox = Path(config["MAIL_OUTBOX"])
         outbox.mkdir(parents=True, exist_ok=True)
@@ -77,13 +104,54 @@ def send_now(mail: OutgoingMail) -> None:
         smtp.send_message(message)
 
 
+def _answer(code: int, text: bytes | str) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}".strip()
+
+
+def refusal_text(error: smtplib.SMTPException) -> str | None:
+    """The server's answer when it refused this message; None for failures of our own set-up
+    or of the connection (login, greeting, dropped line), which say nothing about the message."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(_answer(code, text) for code, text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return _answer(error.smtp_code, error.smtp_error)
+    return None
+
+
+def _notify(callback: Callable, *args) -> None:
+    # The commit has happened: a failing callback must not turn the finished request into an error.
+    try:
+        callback(*args)
+    except Exception:
+        log.exception("mail delivery callback failed")
+
+
+def deliver(mail: OutgoingMail) -> None:
+    """Send now and tell the mail's callbacks how it went; never raises."""
+    try:
+        send_now(mail)
+    except smtplib.SMTPException as error:
+        refusal = refusal_text(error)
+        if refusal is None:
+            log.exception("mail to %s could not be delivered", mail.to)
+            return
+        log.warning("mail to %s refused: %s", mail.to, refusal)
+        if mail.on_failure is not None:
+            _notify(mail.on_failure, refusal)
+        return
+    except OSError:
+        # Unreachable server: not a refusal; the delivery stays unknown (not sent yet).
+        log.exception("mail to %s could not be delivered", mail.to)
+        return
+    if mail.on_sent is not None:
+        _notify(mail.on_sent)
+
+
 @event.listens_for(Session, "after_commit")
 def _send_committed_mail(session: Session) -> None:
     for mail in session.info.pop("outgoing_mail", []):
-        try:
-            send_now(mail)
-        except (OSError, smtplib.SMTPException):
-            log.exception("mail to %s could not be delivered", mail.to)
+        deliver(mail)
 
 
 @event.listens_for(Session, "after_soft_rollback")

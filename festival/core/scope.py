@@ -27,6 +27,7 @@ PLATFORM_REASONS = frozenset(
     {
         "accounts.memberships",  # a signed-in user's own memberships, for the portal switcher
         "accounts.invitation",  # an invited person's own invitation, found by its token
+        "api.token",  # an API request's bearer token, found by its prefix before its tenant is known
         "base.console",  # the base console's aggregate views
         "cli",  # operator commands
         "job",  # periodic work and background jobs
@@ -177,6 +178,16 @@ _SET_SCOPE_SQL = text(
     "set_config('app.supplier_id', :supplier, true), "
     "set_config('app.platform', :platform, true)"
 )
+
+
+def hand_scope_to_connection(connection, scope: Scope) -> None:
+    """Give row-level security a scope on a connection outside the ORM session (after-commit
+    bookkeeping); the statements that follow must still name their owner themselves."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_SCOPE_SQL, {
+            "tenant": "" if scope.tenant_id is None else str(scope.tenant_id),
+            "supplier": "" if scope.supplier_id is None else str(scope.supplier_id),
+            "platform": "on" if scope.is_platform else ""})
 
 
 def _hand_scope_to_database(session: Session, transaction, connection) -> None:

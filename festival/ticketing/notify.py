@@ -1,20 +1,111 @@
-"""Mail to visitors about their order, in their language."""
+"""Mail to visitors about their order, in their language, with the PDFs they need at the gate.
+
+The PDFs are rendered when the mail is queued (inside the request that paid the order), and
+the mail leaves only after that request commits. Whether the mail server took it is written
+back on the order afterwards in a short transaction of its own, since the request's unit of
+work is over by then.
+"""
 
 from __future__ import annotations
 
-from flask import url_for
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 
-from festival.core.mail import compose_mail, queue_mail
+from flask import url_for
+from sqlalchemy import update
+
+from festival.core.db import db
+from festival.core.i18n import format_money
+from festival.core.mail import OutgoingMail, compose_mail, queue_mail
+from festival.core.scope import Scope, hand_scope_to_connection
+from festival.documents.pdf import document_locale, visit_of
+from festival.documents.receipt import render_receipt_pdf
+from festival.documents.tickets import render_tickets_pdf
 from festival.tenants.models import Tenant
-from festival.ticketing.models import Order
+from festival.ticketing.models import Order, Ticket
+from festival.ticketing.orders import tickets_of
+
+PDF = "application/pdf"
+SENT = "sent"
+REFUSED = "refused"
 
 
 def order_page_url(order: Order, tenant: Tenant) -> str:
     return url_for("storefront.order_page", tenant_slug=tenant.slug, secret=order.secret, _external=True)
 
 
+@dataclass(frozen=True)
+class TicketCount:
+    quantity: int
+    name: str
+
+
+def _valid_counts(tickets: list[Ticket], tenant: Tenant, locale: str) -> list[TicketCount]:
+    """How many valid tickets of each type, in the order they were sold."""
+    counts = Counter(t.ticket_type_id for t in tickets if t.status != Ticket.VOID)
+    types = {t.ticket_type_id: t.ticket_type for t in tickets}
+    return [TicketCount(quantity, types[type_id].name(locale, tenant.default_locale))
+            for type_id, quantity in counts.items()]
+
+
+def record_delivery(order_id: int, tenant_id: int, status: str, error: str | None = None) -> None:
+    """Write how the last confirmation mail went, in its own transaction.
+
+    Runs after the request committed (mail leaves in an after-commit hook), so it cannot use
+    the request's session; as a Core statement it is outside the ORM's tenant filter, so it
+    names the tenant itself and hands the scope to row-level security on PostgreSQL.
+    """
+    table = Order.__table__
+    with db.engine.begin() as conn:
+        hand_scope_to_connection(conn, Scope(tenant_id=tenant_id))
+        conn.execute(update(table).where(table.c.id == order_id, table.c.tenant_id == tenant_id)
+                     .values(delivery_status=status, delivery_error=error[:2000] if error else None))
+
+
+def _track_delivery(mail: OutgoingMail, order: Order, tenant: Tenant) -> None:
+    # Plain ids only: the ORM objects are expired by the time the callbacks run.
+    order_id, tenant_id = order.id, tenant.id
+    mail.on_sent = lambda: record_delivery(order_id, tenant_id, SENT)
+    mail.on_failure = lambda refusal: record_delivery(order_id, tenant_id, REFUSED, refusal)
+
+
+def confirmation_mail(order: Order, tenant: Tenant, to: str | None = None) -> OutgoingMail:
+    """The confirmation with tickets.pdf and receipt.pdf attached, in the order's language."""
+    locale = document_locale(order, tenant)
+    tickets = tickets_of(order)
+    mail = compose_mail(
+        to or order.email, "order_confirmation", locale, order=order, tenant=tenant,
+        visit=visit_of(order, tenant, locale), counts=_valid_counts(tickets, tenant, locale),
+        total=format_money(order.total, order.currency, locale), order_url=order_page_url(order, tenant))
+    mail.attachments.append((f"tickets-{order.code}.pdf", PDF, render_tickets_pdf(order, tenant, locale)))
+    if order.receipt_number:
+        mail.attachments.append((f"receipt-{order.receipt_number}.pdf", PDF,
+                                 render_receipt_pdf(order, tenant, locale)))
+    return mail
+
+
 def send_confirmation(order: Order, tenant: Tenant, to: str | None = None) -> None:
-    """The confirmation with the tickets, sent once the payment is committed."""
-    mail = compose_mail(to or order.email, "order_confirmation", order.locale, order=order,
-                        tenant=tenant, order_url=order_page_url(order, tenant))
+    """The confirmation with the tickets, sent once the payment is committed; ``to`` resends
+    it to a corrected address. The order records whether the mail server took it."""
+    mail = confirmation_mail(order, tenant, to)
+    _track_delivery(mail, order, tenant)
+    queue_mail(mail)
+
+
+def send_refund_notice(order: Order, tenant: Tenant, amount: Decimal,
+                       voided: list[Ticket] | None = None) -> None:
+    """Tell the visitor what was refunded and which tickets no longer admit anyone.
+
+    ``voided``: the tickets this refund voided; by default every void ticket of the order.
+    """
+    locale = document_locale(order, tenant)
+    tickets = tickets_of(order)
+    voided_ids = {t.id for t in voided} if voided is not None else None
+    void = [t.code for t in tickets if t.status == Ticket.VOID and (voided_ids is None or t.id in voided_ids)]
+    remaining = sum(1 for t in tickets if t.status != Ticket.VOID)
+    mail = compose_mail(
+        order.email, "order_refund", locale, order=order, tenant=tenant,
+        visit=visit_of(order, tenant, locale), amount=format_money(amount, order.currency, locale),
+        void_codes=void, remaining=remaining, order_url=order_page_url(order, tenant))
     queue_mail(mail)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from babel.numbers import get_currency_precision
 
@@ -78,14 +80,27 @@ class Quote:
         return sum(line.quantity for line in self.lines)
 
     def tax_by_rate(self) -> list[tuple[Decimal, Decimal, Decimal]]:
-        """(rate, taxable amount, tax) per VAT rate, for the receipt."""
-        rates: dict[Decimal, list[Decimal]] = {}
-        for line in self.lines:
-            base = line.total - line.tax if self.prices_include_vat else line.total
-            entry = rates.setdefault(line.vat_rate, [Decimal("0"), Decimal("0")])
-            entry[0] += base
-            entry[1] += line.tax
-        return [(rate, base, tax) for rate, (base, tax) in sorted(rates.items())]
+        return tax_by_rate(self.lines, self.prices_include_vat)
+
+
+class TaxedLine(Protocol):
+    """A quoted line or an order line as sold: what the VAT summary needs."""
+
+    total: Decimal
+    tax: Decimal
+    vat_rate: Decimal
+
+
+def tax_by_rate(lines: Iterable[TaxedLine],
+                prices_include_vat: bool) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(rate, taxable amount, tax) per VAT rate: the same sums for the sale, its page and its receipt."""
+    rates: dict[Decimal, list[Decimal]] = {}
+    for line in lines:
+        base = line.total - line.tax if prices_include_vat else line.total
+        entry = rates.setdefault(Decimal(line.vat_rate), [Decimal("0"), Decimal("0")])
+        entry[0] += base
+        entry[1] += line.tax
+    return [(rate, base, tax) for rate, (base, tax) in sorted(rates.items())]
 
 
 def _discounts(lines: list[tuple[TicketType, int]], voucher: Voucher | None,

@@ -1,0 +1,1 @@
+"""Documents a visitor keeps: PDF tickets with their QR codes and the numbered receipt."""
