@@ -13,7 +13,9 @@ from festival.base import services
 from festival.core.db import db, utcnow
 from festival.core.errors import DomainError
 from festival.core.forms import ActionForm, require_action_form
-from festival.core.i18n import current_locale
+from festival.core.i18n import current_locale, format_number
+from festival.payments import services as payments
+from festival.payments.forms import ApplicationFeeForm
 from festival.suppliers import services as suppliers
 from festival.suppliers.forms import NewSupplierForm
 from festival.suppliers.models import Supplier
@@ -154,10 +156,33 @@ def supplier_detail(supplier_id: int):
     return _org_detail(_get(Supplier, supplier_id), "supplier")
 
 
-def _org_detail(org, kind: str):
+def _org_detail(org, kind: str, fee_form: ApplicationFeeForm | None = None):
+    if kind == "tenant" and fee_form is None:
+        fee_form = ApplicationFeeForm(application_fee_percent=str(org.application_fee_percent))
     return render_template("base/org_detail.html", org=org, kind=kind,
                            overview=services.org_overview(org), invite_form=InviteForm(),
-                           action_form=ActionForm(), now=utcnow())
+                           action_form=ActionForm(), fee_form=fee_form, now=utcnow())
+
+
+@bp.route("/tenants/<id:tenant_id>/fee", methods=["POST"])
+@operator_required
+def tenant_fee(tenant_id: int):
+    """The platform's share of the tenant's Stripe sales (direct charges on its account)."""
+    tenant = _get(Tenant, tenant_id)
+    form = ApplicationFeeForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(next(iter(form.application_fee_percent.errors), None)
+                              or _("Your form expired. Reload the page and try again."))
+        percent = payments.parse_fee_percent(form.application_fee_percent.data)
+        payments.set_application_fee(tenant, percent, current_user)
+    except DomainError as error:
+        form.application_fee_percent.errors = [error.message]
+        g.rolled_back = True
+        return _org_detail(tenant, "tenant", form), error.status_code
+    flash(_("The application fee of %(name)s is now %(percent)s %%.", name=tenant.name,
+            percent=format_number(percent)), "success")
+    return redirect(url_for(".tenant_detail", tenant_id=tenant_id))
 
 
 @bp.route("/suppliers/<id:supplier_id>/invite", methods=["POST"])
