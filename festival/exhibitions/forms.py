@@ -50,6 +50,9 @@ def exhibition_form(offered_locales: list[str], locale: str, **kwargs) -> Exhibi
         setattr(TenantExhibitionForm, f"description_{code}", TextAreaField(
             _("Description (%(language)s)", language=NATIVE_NAMES[code]),
             validators=[optional(), max_length(4000)]))
+        setattr(TenantExhibitionForm, f"showcase_{code}", TextAreaField(
+            _("Lamp groups on show (%(language)s)", language=NATIVE_NAMES[code]),
+            validators=[optional(), max_length(8000)]))
     form = TenantExhibitionForm(**kwargs)
     days = get_day_names("wide", locale=locale)
     form.closed_weekdays.choices = [(str(index + 1), days[index]) for index in range(7)]

@@ -18,6 +18,8 @@ from festival.exhibitions.models import Exhibition
 from festival.tenants.models import Tenant
 
 MAX_SEASON_DAYS = 366
+MAX_SHOWCASE = 60  # lamp groups on show, per language
+MAX_SHOWCASE_NAME = 120
 # Paths under /<tenant>/ that are not an exhibition's shop.
 RESERVED_EXHIBITION_SLUGS = frozenset({"manage", "logo", "brand-css", "api", "static", "pay"})
 MESSAGES = {
@@ -35,6 +37,9 @@ MESSAGES = {
     "weekdays": _l("Closed days are weekdays from Monday (1) to Sunday (7)."),
     "all_closed": _l("The festival cannot be closed on every day of the week."),
     "status": _l("An exhibition cannot move from this status to that one."),
+    "showcase": _l("List at most %(count)s lamp groups per language, each named in at most "
+                   "%(length)s characters.", count=MAX_SHOWCASE, length=MAX_SHOWCASE_NAME),
+    "showcase_locale": _l("Lamp groups can only be named in the languages you offer."),
 }
 
 
@@ -52,6 +57,15 @@ class ExhibitionPlan:
     closed_weekdays: set[int] = field(default_factory=set)
     slot_minutes: int = 30
     slot_capacity: int = 200
+    # The lamp groups on show, named per language: {"fr": ["Dragon d'or", …]}.
+    showcase: dict[str, list[str]] = field(default_factory=dict)
+
+
+def clean_showcase(showcase: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Names trimmed, blanks dropped, languages with no name left out."""
+    cleaned = {code: [name.strip() for name in names if name and name.strip()]
+               for code, names in showcase.items()}
+    return {code: names for code, names in cleaned.items() if names}
 
 
 def _fail(key: str) -> DomainError:
@@ -85,6 +99,12 @@ def check_plan(tenant: Tenant, plan: ExhibitionPlan) -> None:
         raise _fail("weekdays")
     if len(plan.closed_weekdays) == 7:
         raise _fail("all_closed")
+    showcase = clean_showcase(plan.showcase)
+    if any(len(names) > MAX_SHOWCASE or any(len(n) > MAX_SHOWCASE_NAME for n in names)
+           for names in showcase.values()):
+        raise _fail("showcase")
+    if not set(showcase) <= set(tenant.offered_locales):
+        raise _fail("showcase_locale")
 
 
 def _apply(exhibition: Exhibition, plan: ExhibitionPlan) -> None:
@@ -98,6 +118,7 @@ def _apply(exhibition: Exhibition, plan: ExhibitionPlan) -> None:
     exhibition.opens_at, exhibition.closes_at = plan.opens_at, plan.closes_at
     exhibition.closed_weekdays = plan.closed_weekdays
     exhibition.slot_minutes, exhibition.slot_capacity = plan.slot_minutes, plan.slot_capacity
+    exhibition.showcase = clean_showcase(plan.showcase)
 
 
 def _slug_taken(slug: str, other_than: int | None = None) -> bool:

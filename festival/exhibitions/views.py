@@ -35,7 +35,8 @@ def _plan_from(form) -> services.ExhibitionPlan:
         season_start=form.season_start.data, season_end=form.season_end.data,
         opens_at=form.opens_at.data, closes_at=form.closes_at.data,
         closed_weekdays={int(day) for day in form.closed_weekdays.data or []},
-        slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data)
+        slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data,
+        showcase={code: (form[f"showcase_{code}"].data or "").splitlines() for code in locales})
 
 
 def _form_for(exhibition: Exhibition | None):
@@ -43,6 +44,8 @@ def _form_for(exhibition: Exhibition | None):
         return exhibition_form(g.org.offered_locales, current_locale())
     data = {f"title_{code}": text for code, text in exhibition.titles.items()}
     data.update({f"description_{code}": text for code, text in exhibition.descriptions.items()})
+    # One lamp group per line, as the textarea shows them.
+    data.update({f"showcase_{code}": "\n".join(names) for code, names in (exhibition.showcase or {}).items()})
     form = exhibition_form(g.org.offered_locales, current_locale(), obj=exhibition, **data)
     form.closed_weekdays.data = [str(day) for day in sorted(exhibition.closed_weekdays)]
     return form

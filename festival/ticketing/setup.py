@@ -68,6 +68,13 @@ def _money(value) -> Decimal:
         raise _fail("price") from None
 
 
+def check_currency_digits(amount: Decimal, currency: str) -> None:
+    """An amount cannot be finer than the currency's smallest unit (no 0.5 yen, no 0.001 euro)."""
+    unit = minor_unit(currency)
+    if amount % unit:
+        raise _fail("price_digits", unit=str(unit))
+
+
 def check_ticket_type(tenant: Tenant, spec: TicketTypeSpec) -> None:
     names = {code: text.strip() for code, text in spec.names.items() if text and text.strip()}
     if not names or any(len(text) > 80 for text in names.values()):
@@ -79,9 +86,7 @@ def check_ticket_type(tenant: Tenant, spec: TicketTypeSpec) -> None:
     price = _money(spec.price)
     if not price.is_finite() or not Decimal("0") <= price <= Decimal("100000"):
         raise _fail("price")
-    unit = minor_unit(tenant.currency)
-    if price % unit:
-        raise _fail("price_digits", unit=str(unit))
+    check_currency_digits(price, tenant.currency)
     rate = _money(spec.vat_rate)
     if not rate.is_finite() or not Decimal("0") <= rate <= Decimal("50"):
         raise _fail("vat")
@@ -145,6 +150,8 @@ def check_voucher(tenant: Tenant, exhibition: Exhibition, spec: VoucherSpec,
         raise _fail("percent")
     if spec.kind == Voucher.FIXED and not (value.is_finite() and Decimal("0") < value <= Decimal("100000")):
         raise _fail("fixed")
+    if spec.kind == Voucher.FIXED:
+        check_currency_digits(value, tenant.currency)
     if spec.max_uses is not None and spec.max_uses < 1:
         raise _fail("uses")
     if spec.valid_from and spec.valid_until and spec.valid_until <= spec.valid_from:
