@@ -32,11 +32,14 @@ class Conflict(DomainError):
 
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
+    401: _l("Authentication required"),
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
     409: _l("This conflicts with the current state"),
     413: _l("The upload is too large"),
+    415: _l("This type of file is not accepted"),
+    422: _l("The request could not be processed"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
     503: _l("The service is briefly unavailable"),

@@ -231,8 +231,10 @@ def price_request(tenant: Tenant, slot: EntrySlot, quantities: dict[int, int], v
 def _hold_places(slot: EntrySlot, persons: int, now: datetime) -> None:
     if take_places(slot.id, persons):
         return
-    # Expired holds never block a sale: release them for this slot and try once more.
-    if release_expired_holds(now, slot_id=slot.id) and take_places(slot.id, persons):
+    # Expired holds never block a sale: release them for this slot and try once more (also when
+    # a buyer arriving at the same moment released them first).
+    release_expired_holds(now, slot_id=slot.id)
+    if take_places(slot.id, persons):
         return
     db.session.refresh(slot, ["taken", "capacity", "is_closed"])
     if slot.is_closed:
@@ -382,8 +384,12 @@ def cancel_pending(order: Order, now: datetime | None = None) -> bool:
 # --- refunds -------------------------------------------------------------------------------------
 
 def refund_tickets(order: Order, tenant: Tenant, ticket_ids: list[int] | None, actor: User | None,
-                   reason: str = "", now: datetime | None = None) -> Decimal:
-    """Void the chosen valid tickets (all when None), return their places, pay their price back."""
+                   reason: str = "", now: datetime | None = None,
+                   refund_reference: str | None = None) -> Decimal:
+    """Void the chosen valid tickets (all when None), return their places, pay their price back.
+
+    ``refund_reference``: the money already went back outside Lantern (a refund made in
+    Stripe's dashboard); it is recorded under that reference and the gateway is not asked."""
     from festival.payments.gateways import refund_gateway
 
     now = now or utcnow()
@@ -395,8 +401,8 @@ def refund_tickets(order: Order, tenant: Tenant, ticket_ids: list[int] | None, a
         raise _fail("no_tickets")
     amount = sum((t.price for t in chosen), Decimal("0"))
     amount = min(amount, order.total - order.refunded_amount)
-    reference = refund_gateway(order).refund(order, tenant, amount) if amount > 0 else (
-        f"zero-{codes.order_secret()[:12]}")
+    reference = refund_reference or (refund_gateway(order).refund(order, tenant, amount) if amount > 0
+                                     else f"zero-{codes.order_secret()[:12]}")
     for ticket in chosen:
         ticket.status, ticket.voided_at = Ticket.VOID, now
     return_places(order.slot_id, sum(t.persons for t in chosen))
