@@ -139,17 +139,19 @@ def release_expired_holds(now: datetime | None = None, slot_id: int | None = Non
         Order.status == Order.PENDING, Order.expires_at < now)
     if slot_id is not None:
         query = query.where(Order.slot_id == slot_id)
-    released = 0
-    for row in db.session.execute(query).all():
-        changed = db.session.execute(
-            update(Order).where(Order.id == row.id, Order.status == Order.PENDING)
-            .values(status=Order.EXPIRED, cancelled_at=now)
-            .execution_options(synchronize_session=False)).rowcount
-        if changed:
-            return_places(row.slot_id, row.persons)
-            _return_voucher(row.voucher_id)
-            released += 1
-    return released
+    return sum(_end_pending(row, Order.EXPIRED, now) for row in db.session.execute(query).all())
+
+
+def _end_pending(order, status: str, now: datetime) -> bool:
+    """Move a pending order to ``status`` and give back its places and voucher use, once:
+    the conditional UPDATE lets exactly one of several concurrent callers do it."""
+    changed = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == Order.PENDING)
+        .values(status=status, cancelled_at=now).execution_options(synchronize_session=False)).rowcount
+    if changed:
+        return_places(order.slot_id, order.persons)
+        _return_voucher(order.voucher_id)
+    return bool(changed)
 
 
 # --- creating an order ---------------------------------------------------------------------------
@@ -369,16 +371,9 @@ def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str,
 
 def cancel_pending(order: Order, now: datetime | None = None) -> bool:
     """Give up an unpaid order (the visitor left the payment page): places return at once."""
-    now = now or utcnow()
-    changed = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == Order.PENDING)
-        .values(status=Order.CANCELLED, cancelled_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed:
-        return_places(order.slot_id, order.persons)
-        _return_voucher(order.voucher_id)
+    changed = _end_pending(order, Order.CANCELLED, now or utcnow())
     db.session.refresh(order)
-    return bool(changed)
+    return changed
 
 
 # --- refunds -------------------------------------------------------------------------------------
