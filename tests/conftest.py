@@ -194,6 +194,14 @@ def make_client(app):
     return lambda: Client(app.test_client())
 
 
+def translated(app, locale: str, message: str, **values) -> str:
+    """What a reader of ``locale`` sees for ``message`` (formatted as gettext formats it)."""
+    from babel.support import Translations
+
+    text = Translations.load(app.config["TRANSLATIONS_PATH"], [locale]).gettext(message)
+    return text % values if values else text
+
+
 # --- factories -------------------------------------------------------------------------------------
 
 @pytest.fixture

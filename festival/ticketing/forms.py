@@ -53,7 +53,9 @@ STATUS_LABELS = {
     Order.EXPIRED: _l("Expired"),
     Order.REFUNDED: _l("Refunded"),
 }
-CHANNEL_LABELS = {Order.ONLINE: _l("Online"), Order.BOX_OFFICE: _l("Box office"), Order.API: _l("API")}
+# "Box office" names a staff role in the catalogs; a sales channel reads differently.
+CHANNEL_LABELS = {Order.ONLINE: _l("Online"), Order.BOX_OFFICE: _l("Sold at the box office"),
+                  Order.API: _l("API")}
 METHOD_LABELS = {
     TEST: _l("Test payment"),
     STRIPE: _l("Card (Stripe)"),

@@ -16,6 +16,7 @@ from festival.documents.qr import QUIET_ZONE, SCALE, qr_code, qr_data_uri
 from festival.documents.tickets import render_ticket_pdf, render_tickets_pdf
 from festival.ticketing import orders, signing
 from festival.ticketing.models import Ticket
+from tests.conftest import translated
 from tests.documents.conftest import buy, dark_pixel_share, pdf_fonts, pdf_pages, pdf_text, shop
 
 TERMS_FR = "Billets non remboursables. Les animaux ne sont pas admis."
@@ -73,7 +74,7 @@ def test_void_tickets_are_not_printed(app, sales_world):
     assert pdf_pages(document) == 2 and child_code not in text
     assert all(code in text for code in kept)
     assert not any(code in nothing for code in kept)
-    assert "This order has no valid tickets." in nothing
+    assert translated(app, "fr", "This order has no valid tickets.") in nothing
 
 
 def test_one_ticket_alone(app, sales_world):
@@ -87,7 +88,7 @@ def test_one_ticket_alone(app, sales_world):
     text = pdf_text(document)
     assert pdf_pages(document) == 1 and code in text
     assert not any(code in text for code in others)
-    assert "2 of 3" in text  # its number within the order
+    assert translated(app, "fr", "Ticket %(number)s of %(count)s", number=2, count=3) in text
 
 
 @pytest.mark.parametrize("slug, title, font", [

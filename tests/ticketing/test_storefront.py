@@ -302,7 +302,8 @@ def test_another_tenants_order_secret_finds_nothing(app, client, factory, paris)
         response = (client.get(url) if method == "GET"
                     else client.post(url, data={"csrf_token": token, "decision": "pay"}))
         assert response.status_code == 404, (method, url)
-        assert "This order link is not valid." in text_of(response)
+        assert in_french(app, "This order link is not valid. Use the link in your confirmation email.") \
+            in text_of(response)
     assert row_counts(app) == before
     assert client.get(tokyo_order).status_code == 200
 
@@ -400,8 +401,10 @@ def test_stripe_return_waits_for_the_webhook_and_has_no_test_page(app, client, p
             slot_id=paris.slot_ids[0], quantities={paris.adult_id: 1}, email=EMAIL, name="Marie",
             locale="fr", payment_method="stripe"))
         secret = order.secret
-    waiting = client.get(f"/paris/o/{secret}?paid=1", headers=EN)
-    assert "Your payment is being confirmed" in text_of(waiting)
+    waiting = client.get(f"/paris/o/{secret}?paid=1", headers=EN)  # the order's language wins
+    confirming = in_french(app, "Your payment is being confirmed; this page updates by itself in a few "
+                                "seconds.")
+    assert confirming in text_of(waiting)
     assert re.search(r'<meta http-equiv="refresh" content="\d+">', waiting.get_data(as_text=True))
-    assert "Your payment is being confirmed" not in text_of(client.get(f"/paris/o/{secret}"))
+    assert confirming not in text_of(client.get(f"/paris/o/{secret}"))
     assert client.get(f"/paris/o/{secret}/test-payment").status_code == 404
