@@ -23,7 +23,6 @@ from festival.api.models import ApiToken
 from festival.audit.services import record_event
 from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError
-from festival.core.scope import platform_scope
 from festival.tenants.models import Tenant
 
 TOKEN_PREFIX = "lnt"  # noqa: S105 - the visible start of every token, not a secret
@@ -110,18 +109,17 @@ def _parse(header: str | None) -> str:
 def authenticate(header: str | None) -> Bearer:
     """The token named by an ``Authorization`` header, checked; raises ``TokenRefused``.
 
-    The lookup needs no scope of its own tenant yet, so it runs in the named platform
-    scope "api.token" and reads exactly one row by its unique prefix.
+    The lookup needs no scope of its own tenant yet, so the caller runs it in the named
+    platform scope "api.token"; it reads exactly one row by its unique prefix.
     """
     full = _parse(header)
     parts = full.split("_", 2)
     # Only a well-formed prefix reaches the database (a NUL byte would be an error there).
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not PREFIX_PATTERN.fullmatch(parts[1]):
         raise TokenRefused(str(MESSAGES["invalid"]))
-    with platform_scope("api.token"):
-        row = db.session.execute(
-            select(ApiToken, Tenant).join(Tenant, Tenant.id == ApiToken.tenant_id)
-            .where(ApiToken.prefix == parts[1])).first()
+    row = db.session.execute(
+        select(ApiToken, Tenant).join(Tenant, Tenant.id == ApiToken.tenant_id)
+        .where(ApiToken.prefix == parts[1])).first()
     # Compared in constant time, and compared even when the prefix is unknown.
     expected = row.ApiToken.token_hash if row is not None else "0" * 64
     if not hmac.compare_digest(expected, hash_token(full)) or row is None:

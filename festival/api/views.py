@@ -19,7 +19,7 @@ from festival.api import idempotency, openapi, schemas, tokens
 from festival.core.db import db
 from festival.core.errors import Conflict, DomainError, NotFound, render_error
 from festival.core.i18n import LOCALES, negotiate_locale
-from festival.core.scope import Scope, enter_scope
+from festival.core.scope import Scope, enter_scope, switch_scope
 from festival.exhibitions.models import Exhibition
 from festival.payments.gateways import online_gateway
 from festival.ticketing import orders
@@ -68,6 +68,8 @@ def authenticate_request():
                                        LOCALES, "en")
     if getattr(current_app.view_functions.get(request.endpoint), "public", False):
         return None
+    # The app's teardown leaves whichever scope g.scope_token holds, also after an error.
+    g.scope_token = lookup = enter_scope(Scope(platform_reason="api.token"))
     try:
         bearer = tokens.authenticate(request.headers.get("Authorization"))
     except tokens.TokenRefused as refusal:
@@ -78,7 +80,8 @@ def authenticate_request():
             response.headers["WWW-Authenticate"] = header
         return response, status
     g.api_token, g.api_tenant = bearer.token, bearer.tenant
-    g.scope_token = enter_scope(Scope(tenant_id=bearer.tenant.id))  # left by the app's teardown
+    # From the lookup's platform scope straight into the token's tenant.
+    g.scope_token = switch_scope(lookup, Scope(tenant_id=bearer.tenant.id))
     tokens.touch(bearer.token)
     return None
 

@@ -77,6 +77,15 @@ def leave_scope(token: Token) -> None:
     _sync_open_transaction()
 
 
+def switch_scope(token: Token, scope: Scope) -> Token:
+    """Leave the scope opened with ``token`` and open ``scope`` in one step: a running
+    transaction hears of the change once (one round trip to the database, not two)."""
+    _current.reset(token)
+    new_token = _current.set(scope)
+    _sync_open_transaction()
+    return new_token
+
+
 @contextmanager
 def scope(scope: Scope | None) -> Iterator[Scope | None]:
     token = enter_scope(scope)

@@ -1,0 +1,45 @@
+"""Summarise a py-spy raw (collapsed stacks) profile: where the samples' time goes.
+
+    .venv/bin/python bench/profile_summary.py bench/profiles/rush.txt [--top 25]
+
+Prints the share of samples in which each function appears (inclusive) for our code, the
+libraries and the interpreter's waits, so a missed target shows what to work on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    inclusive: Counter = Counter()
+    leaf: Counter = Counter()
+    total = 0
+    for line in open(args.path, encoding="utf-8"):
+        stack, _, count = line.rstrip().rpartition(" ")
+        if not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        frames = [re.sub(r" \(.*?/(site-packages|lib/python3\.\d+|main)/", " (", frame)
+                  for frame in stack.split(";")]
+        for frame in set(frames):
+            inclusive[frame] += samples
+        leaf[frames[-1]] += samples
+    print(f"{total} samples")
+    print("inclusive (a function and what it calls):")
+    for frame, samples in inclusive.most_common(args.top):
+        print(f"{100 * samples / total:5.1f}%  {frame}")
+    print("self (the function itself):")
+    for frame, samples in leaf.most_common(args.top):
+        print(f"{100 * samples / total:5.1f}%  {frame}")
+
+
+if __name__ == "__main__":
+    main()
