@@ -22,4 +22,8 @@ echo "$ar" | grep -q 'dir="rtl"'
 en=$(curl -fs -H "Accept-Language: en" "http://127.0.0.1:$port/houston/")
 test "$(echo "$fr" | grep -c 'Exhibitions')" = 0  # the French page is translated
 echo "$en" | grep -q "Exhibitions"
+# The demo sells at once: Paris's season is on sale in euros, with one sold-out night.
+shop=$(curl -fs -H "Accept-Language: fr" "http://127.0.0.1:$port/paris/lumieres-de-chine/")
+echo "$shop" | grep -q "18,50"
+test "$(echo "$shop" | grep -c '<td class="sold_out"')" = 1
 echo "demo smoke test passed on port $port"
