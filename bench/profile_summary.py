@@ -21,7 +21,9 @@ def main() -> None:
     inclusive: Counter = Counter()
     leaf: Counter = Counter()
     total = 0
-    for line in open(args.path, encoding="utf-8"):
+    with open(args.path, encoding="utf-8") as profile:
+        lines = profile.readlines()
+    for line in lines:
         stack, _, count = line.rstrip().rpartition(" ")
         if not count.isdigit():
             continue
