@@ -32,7 +32,7 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (create_operator, seed_demo, demo, compile_translations, create_app_role,
-                    expire_holds):
+                    expire_holds, purge_idempotency_keys):
         app.cli.add_command(command)
 
 
@@ -69,6 +69,23 @@ def expire_holds() -> None:
     released = release_expired_holds()
     db.session.commit()
     click.echo(f"{released} expired hold(s) released.")
+
+
+@click.command("purge-idempotency-keys")
+@click.option("--older-than-hours", default=24, show_default=True, type=click.IntRange(min=1),
+              help="Keep the stored API answers of this many recent hours.")
+@with_appcontext
+@in_platform_scope("job")
+def purge_idempotency_keys(older_than_hours: int) -> None:
+    """Forget the stored answers of old Idempotency-Keys (idempotent; run daily)."""
+    from datetime import timedelta
+
+    from festival.api.idempotency import purge_records
+    from festival.core.db import db
+
+    purged = purge_records(timedelta(hours=older_than_hours))
+    db.session.commit()
+    click.echo(f"{purged} stored API answer(s) older than {older_than_hours} h removed.")
 
 
 @click.command("seed-demo")

@@ -14,15 +14,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import Response, jsonify
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from festival.api.models import ApiToken, IdempotencyRecord
 from festival.api.schemas import NOT_JSON, load_json
-from festival.core.db import db
+from festival.core.db import db, utcnow
 from festival.core.errors import DomainError
 
 HEADER = "Idempotency-Key"
@@ -97,3 +98,11 @@ def _json(body: dict, status: int) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+def purge_records(older_than: timedelta, now: datetime | None = None) -> int:
+    """Forget stored answers older than ``older_than`` (a device retries within minutes, not days);
+    returns how many went. Runs in whatever scope is open: the platform scope of a job purges all."""
+    cutoff = (now or utcnow()) - older_than
+    return db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
+                              .execution_options(synchronize_session=False)).rowcount

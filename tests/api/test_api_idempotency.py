@@ -128,3 +128,22 @@ def test_ten_threads_with_one_key_create_one_order(app, paris):
     assert len({body["id"] for _status, body in answers}) == 1
     assert count(app, paris.tenant_id) == 1
     assert count(app, paris.tenant_id, IdempotencyRecord) == 1
+
+
+def test_old_stored_answers_are_purged_by_the_daily_command(app, api, paris):
+    from datetime import timedelta
+
+    from festival.core.db import utcnow
+
+    api.post("/orders", order_body(paris), key="old-key")
+    api.post("/orders", order_body(paris), key="new-key")
+    with app.app_context(), tenant_scope(paris.tenant_id):
+        old = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == "old-key"))
+        old.created_at = utcnow() - timedelta(hours=25)
+        db.session.commit()
+        db.session.remove()
+    result = app.test_cli_runner().invoke(args=["purge-idempotency-keys"])
+    assert "1 stored API answer(s) older than 24 h removed." in result.output
+    assert count(app, paris.tenant_id, IdempotencyRecord) == 1
+    # Past the window a retry is a new request: the device's retry budget is minutes, not days.
+    assert api.post("/orders", order_body(paris), key="new-key").headers["Idempotent-Replayed"] == "true"
