@@ -7,6 +7,7 @@ portal_box_office.py; both add their routes to the same blueprint when imported 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -204,22 +205,33 @@ def _type_page(form, exhibition: Exhibition, tt: TicketType | None, status: int 
                            ticket_type=tt, locales=g.org.offered_locales), status
 
 
-def _save_type(exhibition: Exhibition, tt: TicketType | None):
-    form = ticket_type_form(g.org.offered_locales, data=_type_data(tt))
+def _setup_form_flow(form, exhibition: Exhibition, page: Callable[[int], object],
+                     save: Callable[[], object], saved: str):
+    """One flow for the setup forms: show, check the stronger permission, save or show why not."""
     if request.method != "POST":
-        return _type_page(form, exhibition, tt)
+        return page(200)
     ensure("sales.manage")
     if not form.validate_on_submit():
-        return _type_page(form, exhibition, tt, 400)
+        return page(400)
     try:
+        save()
+    except DomainError as error:
+        return page(refused(form, error))
+    flash(saved, "success")
+    return redirect(url_for(".sales_setup", exhibition_id=exhibition.id))
+
+
+def _save_type(exhibition: Exhibition, tt: TicketType | None):
+    form = ticket_type_form(g.org.offered_locales, data=_type_data(tt))
+
+    def save() -> None:
         if tt is None:
             setup.create_ticket_type(g.org, exhibition, _type_spec(form), current_user)
         else:
             setup.update_ticket_type(g.org, tt, _type_spec(form), current_user)
-    except DomainError as error:
-        return _type_page(form, exhibition, tt, refused(form, error))
-    flash(_("The ticket type is saved."), "success")
-    return redirect(url_for(".sales_setup", exhibition_id=exhibition.id))
+
+    return _setup_form_flow(form, exhibition, lambda status: _type_page(form, exhibition, tt, status),
+                            save, _("The ticket type is saved."))
 
 
 @portal_bp.route("/exhibitions/<id:exhibition_id>/ticket-types/new", methods=["GET", "POST"])
@@ -259,21 +271,14 @@ def _voucher_data(voucher: Voucher | None) -> dict:
 def _save_voucher(exhibition: Exhibition, voucher: Voucher | None):
     form = voucher_form(type_names(exhibition.id), data=_voucher_data(voucher))
 
-    def page(status: int = 200):
+    def page(status: int):
         return render_template("ticketing/portal_voucher.html", form=form, exhibition=exhibition,
                                voucher=voucher), status
 
-    if request.method != "POST":
-        return page()
-    ensure("sales.manage")
-    if not form.validate_on_submit():
-        return page(400)
-    try:
-        staff.save_voucher(g.org, exhibition, voucher, _voucher_spec(form), current_user)
-    except DomainError as error:
-        return page(refused(form, error))
-    flash(_("The voucher is saved."), "success")
-    return redirect(url_for(".sales_setup", exhibition_id=exhibition.id))
+    return _setup_form_flow(
+        form, exhibition, page,
+        lambda: staff.save_voucher(g.org, exhibition, voucher, _voucher_spec(form), current_user),
+        _("The voucher is saved."))
 
 
 @portal_bp.route("/exhibitions/<id:exhibition_id>/vouchers/new", methods=["GET", "POST"])
