@@ -7,8 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
@@ -122,6 +122,16 @@ def format_local_datetime(
     )
 
 
+def format_local_time(value: datetime, locale: str | None = None) -> str:
+    """A stored UTC instant as a time of day on the page's (the tenant's) clock: ``18:30``."""
+    return format_time(value, "short", tzinfo=display_timezone(), locale=locale or current_locale())
+
+
+def format_rate(rate: Decimal | int, locale: str | None = None) -> str:
+    """A rate kept in percent (a VAT rate, a discount) as the language writes it: ``10 %`` in French."""
+    return format_percent(Decimal(rate) / 100, locale=locale or current_locale(), decimal_quantization=False)
+
+
 def format_local_date(value: date | None, fmt: str = "medium", locale: str | None = None) -> str:
     if value is None:
         return ""
@@ -149,6 +159,8 @@ def init_i18n(app: Flask) -> None:
         LOCALES=LOCALES,
         language_name=language_name,
         country_name=country_name,
+        local_time=format_local_time,
+        percent=format_rate,
     )
     app.jinja_env.filters.update(
         money=lambda amount, currency: format_money(amount, currency),

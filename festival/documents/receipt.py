@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import format_percent
 from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import Conflict
-from festival.core.i18n import country_name, format_money
+from festival.core.i18n import country_name, format_money, format_rate
 from festival.documents.pdf import document_locale, local_date, render_pdf, visit_of
 from festival.tenants.models import Tenant
 from festival.ticketing.models import Order
@@ -58,7 +57,7 @@ def _lines(order: Order, tenant: Tenant, locale: str, money) -> list[ReceiptLine
 
 
 def _vat_lines(order: Order, locale: str, money) -> list[VatLine]:
-    return [VatLine(rate=format_percent(rate / 100, locale=locale, decimal_quantization=False),
+    return [VatLine(rate=format_rate(rate, locale),
                     base=money(base), tax=money(tax))
             for rate, base, tax in tax_by_rate(order.lines, order.prices_include_vat) if rate > 0]
 

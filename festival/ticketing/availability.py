@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from sqlalchemy import case, func, select
 
 from festival.core.db import db
-from festival.core.i18n import current_locale, display_timezone
 from festival.exhibitions.models import Exhibition
 from festival.ticketing import orders
 from festival.ticketing.models import EntrySlot, TicketType
@@ -138,14 +137,3 @@ def slot_status(slot: EntrySlot, now: datetime) -> str:
     if slot.is_closed or slot.ends_at <= now:
         return CLOSED
     return night_status(slot.capacity, slot.remaining)
-
-
-def local_time(value: datetime) -> str:
-    """A stored UTC instant as a time of day on the page's (the tenant's) clock: 18:30."""
-    return format_time(value, "short", tzinfo=display_timezone(), locale=current_locale())
-
-
-def type_on_sale(ticket_type: TicketType, now: datetime) -> bool:
-    """Whether the ticket type's sale window (if it has one) is open now."""
-    starts, ends = ticket_type.sale_starts_at, ticket_type.sale_ends_at
-    return (starts is None or starts <= now) and (ends is None or now <= ends)

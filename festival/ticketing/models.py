@@ -84,6 +84,11 @@ class TicketType(TenantOwned, db.Model):
         return self.names.get(locale) or self.names.get(fallback) or next(
             iter(self.names.values()), self.category)
 
+    def on_sale_at(self, now: datetime) -> bool:
+        """Whether the sale window (if it has one) is open at ``now``."""
+        starts, ends = self.sale_starts_at, self.sale_ends_at
+        return (starts is None or starts <= now) and (ends is None or now <= ends)
+
 
 class Voucher(TenantOwned, db.Model):
     __tablename__ = "voucher"

@@ -218,7 +218,7 @@ def price_request(tenant: Tenant, slot: EntrySlot, quantities: dict[int, int], v
         if tt is None or not tt.is_active:
             raise _fail("unknown_type")
         name = tt.name(locale, tenant.default_locale)
-        if (tt.sale_starts_at and now < tt.sale_starts_at) or (tt.sale_ends_at and now > tt.sale_ends_at):
+        if not tt.on_sale_at(now):
             raise _fail("type_window", name=name)
         if quantity > tt.max_per_order:
             raise _fail("type_max", count=tt.max_per_order, name=name)

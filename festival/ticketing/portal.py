@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_time
-from babel.numbers import format_percent
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -47,11 +44,6 @@ from festival.ticketing.pricing import round_money
 from festival.ticketing.sales_settings import SalesSettings, update_sales_settings
 
 
-def local_time(value: datetime) -> str:
-    """A stored UTC instant as a time of day on the tenant's clock, e.g. 18:30."""
-    return format_time(value, "short", tzinfo=ZoneInfo(g.org.timezone), locale=current_locale())
-
-
 @portal_bp.context_processor
 def sales_template_helpers() -> dict:
     """Labels of stored sales values, for every portal template (explicit context wins)."""
@@ -62,9 +54,6 @@ def sales_template_helpers() -> dict:
         "category_label": lambda value: label(CATEGORY_LABELS, value),
         "ticket_status_label": lambda value: label(TICKET_STATUS_LABELS, value),
         "kind_label": lambda value: label(VOUCHER_KIND_LABELS, value),
-        "local_time": local_time,
-        "percent": lambda rate: format_percent(Decimal(rate) / 100, locale=current_locale(),
-                                               decimal_quantization=False),
     }
 
 

@@ -15,7 +15,6 @@ from datetime import date, datetime
 
 import flask_babel
 from babel.dates import format_time
-from babel.numbers import format_percent
 from flask import Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,7 +24,7 @@ from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError, NotFound
 from festival.core.extensions import limiter
 from festival.core.forms import ActionForm, require_action_form
-from festival.core.i18n import LOCALE_COOKIE, current_locale, display_timezone
+from festival.core.i18n import LOCALE_COOKIE, current_locale, display_timezone, format_rate
 from festival.core.reference import SLUG_PATTERN
 from festival.documents.pdf import visit_of
 from festival.exhibitions.models import Exhibition
@@ -51,7 +50,7 @@ def _checkout_limit() -> str:
 def shop_helpers() -> dict:
     """Reads and formats the shop's templates share (the storefront index lists the seasons)."""
     return {"exhibitions_on_sale": availability.exhibitions_on_sale,
-            "local_time": availability.local_time, "in_language": in_language}
+            "in_language": in_language}
 
 
 def in_language(values: dict[str, str]) -> str:
@@ -173,7 +172,7 @@ def night_page(exhibition_slug: str, night: str):
     states = [(slot, availability.slot_status(slot, now)) for slot in slots]
     return render_template(
         "ticketing/store_night.html", exhibition=exhibition, night=day, slot_states=states, form=form,
-        ticket_types=ticket_types, now=now, type_on_sale=availability.type_on_sale,
+        ticket_types=ticket_types, now=now,
         night_open=any(state != availability.CLOSED for _slot, state in states)), status
 
 
@@ -232,7 +231,7 @@ def _visitor_order(secret: str) -> tuple[Order, datetime]:
 
 def _vat_lines(order: Order) -> list[tuple[str, object, object]]:
     """(rate, taxable amount, tax) per VAT rate, summed exactly as the sale and the receipt do."""
-    return [(format_percent(rate / 100, locale=current_locale(), decimal_quantization=False), base, tax)
+    return [(format_rate(rate), base, tax)
             for rate, base, tax in tax_by_rate(order.lines, order.prices_include_vat) if rate > 0]
 
 
