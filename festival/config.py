@@ -106,6 +106,10 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
                                                      "0" if environment == "testing" else "5")),
         "CHECKOUT_RATE_LIMIT": env.get("CHECKOUT_RATE_LIMIT", "30 per minute"),
         "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "7")),
+        # A worker remembers a checked API token this many seconds (0: off), so a revocation or a
+        # suspension reaches the other workers within that time.
+        "API_TOKEN_CACHE_SECONDS": int(env.get("API_TOKEN_CACHE_SECONDS",
+                                               "0" if environment == "testing" else "5")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", str(60 * 60))),
         "BASE_TIMEZONE": "Asia/Shanghai",
         "BABEL_DEFAULT_LOCALE": "en",

@@ -12,9 +12,11 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
@@ -78,6 +80,7 @@ def revoke_token(token: ApiToken, actor: User | None, now: datetime | None = Non
     db.session.flush()
     record_event("festival.api.token.revoked", actor=actor, token=token.name, prefix=token.prefix)
 
+    forget_all()
 
 def list_tokens() -> list[ApiToken]:
     """The tokens of the open tenant scope, newest first."""
@@ -93,17 +96,62 @@ class TokenRefused(DomainError):
 
 @dataclass(frozen=True)
 class Bearer:
-    """The token of a request and its tenant, found before any tenant scope is open."""
+    """The token of a request and its tenant, found before any tenant scope is open.
+
+    Remembered between requests detached from any session; ``attach`` gives the request its
+    own copies in its session without a query.
+    """
 
     token: ApiToken
     tenant: Tenant
 
 
-def _parse(header: str | None) -> str:
+
+def _parse(header: str | None) -> tuple[str, str]:
+    """The token and its prefix from the header, or a refusal; no database involved."""
+    @property
+    def tenant_id(self) -> int:
+        return self.token.tenant_id
+
+    def attach(self, session) -> tuple[ApiToken, Tenant]:
+        return session.merge(self.token, load=False), session.merge(self.tenant, load=False)
+
+
+# Per worker process: SHA-256 of a token → (monotonic expiry, Bearer). Only tokens that passed
+# every check are remembered, for API_TOKEN_CACHE_SECONDS.
+_remembered: dict[str, tuple[float, Bearer]] = {}
+_REMEMBER_AT_MOST = 10_000
+# Per worker process: token prefix → when this worker last wrote its last_used_at.
+_touched: dict[str, datetime] = {}
     scheme, _space, value = (header or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise TokenRefused(str(MESSAGES["missing"]))
-    return value.strip()
+    full = value.strip()
+    parts = full.split("_", 2)
+    # Only a well-formed prefix reaches the database (a NUL byte would be an error there).
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not PREFIX_PATTERN.fullmatch(parts[1]):
+        raise TokenRefused(str(MESSAGES["invalid"]))
+    return full, parts[1]
+
+
+def remembered(header: str | None) -> Bearer | None:
+    """The bearer this worker checked within API_TOKEN_CACHE_SECONDS, else None (look it up).
+
+    Raises ``TokenRefused`` for a malformed header, like ``authenticate``.
+    """
+    full, _prefix = _parse(header)
+    if not current_app.config["API_TOKEN_CACHE_SECONDS"]:
+        return None
+    entry = _remembered.get(hash_token(full))
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def forget_all() -> None:
+    """Drop every remembered token of this worker (a token revoked, a tenant suspended here)."""
+    _remembered.clear()
+    _touched.clear()
 
 
 def authenticate(header: str | None) -> Bearer:
@@ -112,32 +160,45 @@ def authenticate(header: str | None) -> Bearer:
     The lookup needs no scope of its own tenant yet, so the caller runs it in the named
     platform scope "api.token"; it reads exactly one row by its unique prefix.
     """
-    full = _parse(header)
-    parts = full.split("_", 2)
-    # Only a well-formed prefix reaches the database (a NUL byte would be an error there).
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not PREFIX_PATTERN.fullmatch(parts[1]):
-        raise TokenRefused(str(MESSAGES["invalid"]))
+    full, prefix = _parse(header)
     row = db.session.execute(
         select(ApiToken, Tenant).join(Tenant, Tenant.id == ApiToken.tenant_id)
-        .where(ApiToken.prefix == parts[1])).first()
+        .where(ApiToken.prefix == prefix)).first()
     # Compared in constant time, and compared even when the prefix is unknown.
     expected = row.ApiToken.token_hash if row is not None else "0" * 64
-    if not hmac.compare_digest(expected, hash_token(full)) or row is None:
+    if not hmac.compare_digest(expected, digest) or row is None:
+    digest = hash_token(full)
         raise TokenRefused(str(MESSAGES["invalid"]))
     if row.ApiToken.revoked_at is not None:
         raise TokenRefused(str(MESSAGES["revoked"]))
     if not row.Tenant.is_active:
         raise TokenRefused(str(MESSAGES["suspended"]), 403)
-    return Bearer(row.ApiToken, row.Tenant)
+    # Detached, so the remembered rows outlive this request's session; the request works on
+    # merged copies (Bearer.attach) like any later one.
+    db.session.expunge(row.ApiToken)
+    db.session.expunge(row.Tenant)
+    bearer = Bearer(row.ApiToken, row.Tenant)
+    seconds = current_app.config["API_TOKEN_CACHE_SECONDS"]
+    if seconds:
+        if len(_remembered) >= _REMEMBER_AT_MOST:
+            forget_all()
+        _remembered[digest] = (time.monotonic() + seconds, bearer)
+    return bearer
 
 
 def touch(token: ApiToken, now: datetime | None = None) -> None:
     """Note that the token was used, at most once a minute (inside the token's tenant scope)."""
     now = now or utcnow()
-    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+    remembering = bool(current_app.config["API_TOKEN_CACHE_SECONDS"])
+    # A remembered token's row may be older than this worker's last write: count both.
+    last = max((t for t in (token.last_used_at, remembering and _touched.get(token.prefix))
+                if t), default=None)
+    if last is not None and now - last < TOUCH_INTERVAL:
         return
     # Conditional, so that concurrent requests of one token write it once.
     db.session.execute(
+    if remembering:
+        _touched[token.prefix] = now
         update(ApiToken).where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None),
                                                             ApiToken.last_used_at < now - TOUCH_INTERVAL))
         .values(last_used_at=now).execution_options(synchronize_session=False))

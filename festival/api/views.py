@@ -68,21 +68,25 @@ def authenticate_request():
                                        LOCALES, "en")
     if getattr(current_app.view_functions.get(request.endpoint), "public", False):
         return None
-    # The app's teardown leaves whichever scope g.scope_token holds, also after an error.
-    g.scope_token = lookup = enter_scope(Scope(platform_reason="api.token"))
+    header = request.headers.get("Authorization")
     try:
-        bearer = tokens.authenticate(request.headers.get("Authorization"))
+        # The app's teardown leaves whichever scope g.scope_token holds, also after an error.
+        bearer = tokens.remembered(header)
+        if bearer is not None:  # checked by this worker moments ago: straight into its tenant
+            g.scope_token = enter_scope(Scope(tenant_id=bearer.tenant_id))
+        else:
+            g.scope_token = lookup = enter_scope(Scope(platform_reason="api.token"))
+            bearer = tokens.authenticate(header)
+            # From the lookup's platform scope straight into the token's tenant.
+            g.scope_token = switch_scope(lookup, Scope(tenant_id=bearer.tenant_id))
     except tokens.TokenRefused as refusal:
         response, status = render_error(refusal.status_code, refusal.message)
         if status == 401:
-            header = REALM if not request.headers.get("Authorization") else \
-                f'{REALM}, error="invalid_token"'
-            response.headers["WWW-Authenticate"] = header
+            response.headers["WWW-Authenticate"] = \
+                REALM if not header else f'{REALM}, error="invalid_token"'
         return response, status
-    g.api_token, g.api_tenant = bearer.token, bearer.tenant
-    # From the lookup's platform scope straight into the token's tenant.
-    g.scope_token = switch_scope(lookup, Scope(tenant_id=bearer.tenant.id))
-    tokens.touch(bearer.token)
+    g.api_token, g.api_tenant = bearer.attach(db.session)
+    tokens.touch(g.api_token)
     return None
 
 

@@ -118,11 +118,58 @@ def _required_kinds(state: ORMExecuteState) -> tuple[bool, bool]:
     return tenant, supplier
 
 
-def _filter_statement(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
+def _owners(model: type, current: Scope | None) -> list[tuple[str, int | None]]:
+    """The owner columns ``model`` has, with the id the open scope gives each."""
+    owners = []
+    if issubclass(model, TenantOwned):
+        owners.append(("tenant_id", current.tenant_id if current else None))
+    if issubclass(model, SupplierOwned):
+        owners.append(("supplier_id", current.supplier_id if current else None))
+    return owners
+
+
+def check_owner(model: type, rows: list[dict]) -> None:
+    """Rows about to be inserted without a flush name the open scope's owner, like a flush's
+    (``_check_writes``); values left out are left to row-level security."""
     current = _current.get()
     if current is not None and current.is_platform:
+        return
+    for column, scoped_id in _owners(model, current):
+        if scoped_id is None:
+            raise ScopeError(f"{model.__name__} inserted outside its owner's scope")
+        if any(column in row and row[column] != scoped_id for row in rows):
+            raise ScopeError(f"{model.__name__} inserted across owners")
+
+
+def owner_criteria(model: type, table) -> list:
+    """WHERE criteria keeping a plain (Core) statement on ``model``'s table inside the scope."""
+    current = _current.get()
+    if current is not None and current.is_platform:
+        return []
+    criteria = []
+    for column, scoped_id in _owners(model, current):
+        if scoped_id is None:
+            raise ScopeError(f"{model.__name__} written outside its owner's scope")
+        criteria.append(table.c[column] == scoped_id)
+    return criteria
+
+
+def _check_insert(state: ORMExecuteState) -> None:
+    """An ORM-enabled INSERT (no flush, so no ``before_flush``) is checked like ``check_owner``."""
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params or {}]
+    for mapper in state.all_mappers:
+        check_owner(mapper.class_, rows)
+
+
+def _filter_statement(state: ORMExecuteState) -> None:
+    current = _current.get()
+    if current is not None and current.is_platform:
+        return
+    if state.is_insert:
+        _check_insert(state)
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
         return
     needs_tenant, needs_supplier = _required_kinds(state)
     if needs_tenant and (current is None or current.tenant_id is None):

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
+from festival.api import tokens
 from festival.audit.services import record_event, record_founding
 from festival.core.db import db
 from festival.core.errors import Conflict, DomainError
@@ -120,6 +121,9 @@ def set_status(tenant: Tenant, status: str, actor: User) -> None:
     if status not in Tenant.STATUSES:
         raise DomainError(str(_l("Unknown status.")))
     tenant.status = status
+    # This worker refuses the tenant's API tokens at once; the others within
+    # API_TOKEN_CACHE_SECONDS.
+    tokens.forget_all()
     with tenant_scope(tenant.id):
         record_event(f"festival.tenants.tenant.{status}", actor=actor)
 

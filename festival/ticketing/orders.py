@@ -17,9 +17,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from festival.accounts.models import User
 from festival.audit.services import record_event
+from festival.core import rows
 from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError
 from festival.core.i18n import LOCALES
@@ -99,13 +101,9 @@ def normalize_email(email: str) -> str:
 
 def take_places(slot_id: int, persons: int) -> bool:
     """Hold ``persons`` places in the slot if they are free; True when taken."""
-    result = db.session.execute(
-        update(EntrySlot)
-        .where(EntrySlot.id == slot_id, EntrySlot.is_closed.is_(False),
-               EntrySlot.taken + persons <= EntrySlot.capacity)
-        .values(taken=EntrySlot.taken + persons)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    slot = EntrySlot.__table__.c
+    return rows.update_rows(EntrySlot, slot.id == slot_id, slot.is_closed.is_(False),
+                            slot.taken + persons <= slot.capacity, taken=slot.taken + persons) == 1
 
 
 def return_places(slot_id: int, persons: int) -> None:
@@ -189,29 +187,39 @@ def _check_quantities(quantities: dict) -> dict[int, int]:
     return clean
 
 
-def sellable_slot(slot_id: int, now: datetime) -> EntrySlot:
-    """The slot if tickets can be sold for it now, else a clear refusal."""
-    row = db.session.execute(
-        select(EntrySlot, Exhibition.status).join(Exhibition, Exhibition.id == EntrySlot.exhibition_id)
-        .where(EntrySlot.id == slot_id)).first() if isinstance(slot_id, int) and 0 < slot_id < 2**31 else None
-    if row is None:
+def _type_ids(quantities: dict) -> list[int]:
+    return [key for key in quantities if isinstance(key, int) and not isinstance(key, bool)
+            and 0 < key < 2**31]
+
+
+def sellable_slot(slot_id: int, now: datetime, type_ids: list[int]) -> tuple[EntrySlot, dict]:
+    """The slot if tickets can be sold for it now, else a clear refusal; with the ticket types
+    of ``type_ids`` sold for its exhibition, read in the same query (the on-sale rush reads this
+    for every order)."""
+    rows = db.session.execute(
+        select(EntrySlot, Exhibition.status, TicketType)
+        .join(Exhibition, Exhibition.id == EntrySlot.exhibition_id)
+        .outerjoin(TicketType, (TicketType.exhibition_id == EntrySlot.exhibition_id)
+                   & TicketType.id.in_(type_ids))
+        .where(EntrySlot.id == slot_id)).all() if isinstance(slot_id, int) and 0 < slot_id < 2**31 else []
+    if not rows:
         raise _fail("unknown_slot")
-    slot, exhibition_status = row  # one query: the on-sale rush reads this for every order
+    slot, exhibition_status, _type = rows[0]
     if exhibition_status not in SELLING:
         raise _fail("not_on_sale", 409)
     if slot.is_closed:
         raise _fail("closed_night", 409)
     if slot.ends_at <= now:
         raise _fail("slot_over", 409)
-    return slot
+    return slot, {row.TicketType.id: row.TicketType for row in rows if row.TicketType is not None}
 
 
-def price_request(tenant: Tenant, slot: EntrySlot, quantities: dict[int, int], voucher_code: str,
-                  locale: str, now: datetime) -> tuple[Quote, Voucher | None]:
-    """Check the ticket types and voucher for this slot and price them (no writes)."""
+def price_request(tenant: Tenant, slot: EntrySlot, types: dict[int, TicketType],
+                  quantities: dict[int, int], voucher_code: str, locale: str,
+                  now: datetime) -> tuple[Quote, Voucher | None]:
+    """Check the ticket types (``types``: those of the slot's exhibition asked for) and the
+    voucher, and price them (no writes)."""
     quantities = _check_quantities(quantities)
-    types = {tt.id: tt for tt in db.session.scalars(select(TicketType).where(
-        TicketType.exhibition_id == slot.exhibition_id, TicketType.id.in_(list(quantities))))}
     lines = []
     for type_id, quantity in quantities.items():
         tt = types.get(type_id)
@@ -258,13 +266,16 @@ def create_order(tenant: Tenant, request: OrderRequest, actor: User | None = Non
     if not name or len(name) > 160:
         raise _fail("name")
     locale = request.locale if request.locale in LOCALES else tenant.default_locale
-    slot = sellable_slot(request.slot_id, now)
-    priced, voucher = price_request(tenant, slot, request.quantities, request.voucher_code, locale, now)
+    slot, types = sellable_slot(request.slot_id, now, _type_ids(request.quantities))
+    priced, voucher = price_request(tenant, slot, types, request.quantities, request.voucher_code,
+                                    locale, now)
     _hold_places(slot, priced.persons, now)
     if voucher is not None and not _use_voucher(voucher.id):
         raise _fail("voucher_used")
     hold = timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
-    order = Order(
+    # Plain INSERTs, no unit-of-work flush: the largest share of an order's time in the
+    # on-sale rush (docs/PERFORMANCE.md).
+    order, = rows.insert_objects(Order, [dict(
         tenant_id=tenant.id, code=codes.order_code(), secret=codes.order_secret(),
         exhibition_id=slot.exhibition_id, slot_id=slot.id, email=email, name=name, locale=locale,
         status=Order.PENDING, channel=request.channel, payment_method=request.payment_method,
@@ -272,14 +283,13 @@ def create_order(tenant: Tenant, request: OrderRequest, actor: User | None = Non
         discount=priced.discount, total=priced.total, tax_total=priced.tax_total,
         prices_include_vat=priced.prices_include_vat, voucher_id=voucher.id if voucher else None,
         created_at=now, expires_at=now + hold, created_by_id=actor.id if actor else None,
-        delivery_status=None)
-    for line in priced.lines:
-        order.lines.append(OrderLine(
-            tenant_id=tenant.id, ticket_type_id=line.ticket_type.id, quantity=line.quantity,
-            persons_each=line.ticket_type.persons, unit_price=line.unit_price,
-            discount=line.discount, total=line.total, vat_rate=line.vat_rate, tax=line.tax))
-    db.session.add(order)
-    db.session.flush()
+        delivery_status=None)])
+    lines = rows.insert_objects(OrderLine, [dict(
+        tenant_id=tenant.id, order_id=order.id, ticket_type_id=line.ticket_type.id,
+        quantity=line.quantity, persons_each=line.ticket_type.persons, unit_price=line.unit_price,
+        discount=line.discount, total=line.total, vat_rate=line.vat_rate, tax=line.tax)
+        for line in priced.lines])
+    set_committed_value(order, "lines", lines)
     return order
 
 

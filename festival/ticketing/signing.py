@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import update
 
+from festival.core.db import db
 from festival.tenants.models import Tenant
 
 PAYLOAD_VERSION = "LNT1"
@@ -30,7 +32,13 @@ def _unb64(text: str) -> bytes:
 def signing_key(tenant: Tenant) -> Ed25519PrivateKey:
     """The tenant's private key, created the first time a ticket needs it."""
     if tenant.ticket_signing_key is None:
-        tenant.ticket_signing_key = Ed25519PrivateKey.generate().private_bytes_raw()
+        # Two first sales at once (or a tenant row remembered by the API's token cache) must
+        # not each make a key: the first write wins and everyone signs with the stored key.
+        db.session.execute(
+            update(Tenant).where(Tenant.id == tenant.id, Tenant.ticket_signing_key.is_(None))
+            .values(ticket_signing_key=Ed25519PrivateKey.generate().private_bytes_raw())
+            .execution_options(synchronize_session=False))
+        db.session.refresh(tenant, ["ticket_signing_key"])
     return Ed25519PrivateKey.from_private_bytes(tenant.ticket_signing_key)
 
 

@@ -1,10 +1,11 @@
 """The central tenant filter: every ORM path, writes, and failing closed without a scope."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import aliased, selectinload
 
 from festival.accounts.models import TenantMember, User
+from festival.core import rows
 from festival.core.db import db
 from festival.core.scope import ScopeError, platform_scope, supplier_scope, tenant_scope
 from festival.tenants.models import Tenant
@@ -119,6 +120,49 @@ def test_write_without_scope_is_refused(ctx, two_tenants):
     db.session.add(TenantMember(tenant_id=a.id, user=user, role="gate"))
     with pytest.raises(ScopeError):
         db.session.flush()
+    db.session.rollback()
+
+
+def test_orm_insert_statements_are_checked_like_a_flush(ctx, two_tenants):
+    """INSERT statements of mapped classes (used where a flush would cost too much) name the
+    scope's owner: another tenant's id or no scope at all is refused before the database."""
+    a, b = two_tenants
+    user_id = db.session.scalar(select(User.id).where(User.email == "b1@example.com"))
+    with pytest.raises(ScopeError):
+        db.session.execute(insert(TenantMember), [dict(tenant_id=a.id, user_id=user_id, role="gate")])
+    with tenant_scope(a.id):
+        with pytest.raises(ScopeError):
+            db.session.execute(insert(TenantMember),
+                               [dict(tenant_id=b.id, user_id=user_id, role="gate")])
+        db.session.execute(insert(TenantMember), [dict(tenant_id=a.id, user_id=user_id, role="gate")])
+        assert "b1@example.com" in emails(db.session.scalars(select(TenantMember)))
+    db.session.rollback()
+
+
+def test_plain_row_writes_stay_in_their_scope(ctx, two_tenants):
+    """core.rows writes without the unit of work (the on-sale rush) and is checked the same way:
+    rows of another tenant or with no scope are refused, updates reach only the scope's rows."""
+    a, b = two_tenants
+    user_id = db.session.scalar(select(User.id).where(User.email == "b1@example.com"))
+    with pytest.raises(ScopeError):
+        rows.insert_objects(TenantMember, [dict(tenant_id=a.id, user_id=user_id, role="gate")])
+    with pytest.raises(ScopeError):
+        rows.update_rows(TenantMember, TenantMember.__table__.c.role == "gate", role="owner")
+    with tenant_scope(a.id):
+        with pytest.raises(ScopeError):
+            rows.insert_rows(TenantMember, [dict(tenant_id=b.id, user_id=user_id, role="gate")])
+        member, = rows.insert_objects(TenantMember, [dict(tenant_id=a.id, user_id=user_id,
+                                                          role="gate")])
+        assert member in db.session and member.id is not None and member.role == "gate"
+        assert not db.session.dirty and not db.session.new
+        # Every member of both tenants is a candidate; only alpha's change.
+        changed = rows.update_rows(TenantMember, TenantMember.__table__.c.role == "gate",
+                                   role="manager")
+        assert changed == 2  # a2 and the new one, not beta's
+    with platform_scope("cli"):
+        roles = {(m.tenant_id, m.user.email, m.role) for m in db.session.scalars(select(TenantMember))}
+    assert (b.id, "b1@example.com", "owner") in roles
+    assert (a.id, "a2@example.com", "manager") in roles
     db.session.rollback()
 
 
