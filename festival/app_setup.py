@@ -83,10 +83,14 @@ def _register_blueprints(app: Flask) -> None:
     from festival.api import portal as _token_pages  # noqa: F401  adds portal routes
     from festival.api.views import bp as api_bp
     from festival.base.views import bp as base_bp
+    from festival.checkin import api as _checkin_api  # noqa: F401  adds API routes
+    from festival.checkin import portal as _checkin_pages  # noqa: F401  adds portal routes
+    from festival.checkin import scanner as _scanner_pages  # noqa: F401  adds portal routes
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
     from festival.payments import portal as _payment_pages  # noqa: F401  adds portal routes
     from festival.payments.webhooks import bp as webhooks_bp
     from festival.public.views import bp as public_bp
+    from festival.reporting import portal as _report_pages  # noqa: F401  adds portal routes
     from festival.suppliers.views import bp as supplier_portal_bp
     from festival.tenants.views import portal_bp, storefront_bp
     from festival.ticketing import portal as _sales_pages  # noqa: F401  adds portal routes

@@ -32,7 +32,7 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (create_operator, seed_demo, demo, compile_translations, create_app_role,
-                    expire_holds, purge_idempotency_keys):
+                    expire_holds, purge_idempotency_keys, remind_visitor_reports):
         app.cli.add_command(command)
 
 
@@ -86,6 +86,21 @@ def purge_idempotency_keys(older_than_hours: int) -> None:
     purged = purge_records(timedelta(hours=older_than_hours))
     db.session.commit()
     click.echo(f"{purged} stored API answer(s) older than {older_than_hours} h removed.")
+
+
+@click.command("remind-visitor-reports")
+@click.option("--hours", type=click.IntRange(min=0), default=None,
+              help="Remind nights that closed this many hours ago "
+                   "(default: VISITOR_REPORT_REMINDER_HOURS).")
+@with_appcontext
+@in_platform_scope("job")
+def remind_visitor_reports(hours: int | None) -> None:
+    """Email owners and managers about missing visitor reports (idempotent; run hourly)."""
+    from festival.reporting.reminders import send_reminders
+
+    reminded = send_reminders(hours=hours)
+    db.session.commit()
+    click.echo(f"{reminded} missing visitor report(s) reminded.")
 
 
 @click.command("seed-demo")

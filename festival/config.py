@@ -101,15 +101,17 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         # How long a pending order holds its places while the visitor pays.
         "ORDER_HOLD_MINUTES": int(env.get("ORDER_HOLD_MINUTES", "15")),
+        # A night's missing visitor report is reminded this many hours after the night closed.
+        "VISITOR_REPORT_REMINDER_HOURS": int(env.get("VISITOR_REPORT_REMINDER_HOURS", "10")),
         # Anonymous exhibition pages are kept this many seconds per worker (0: off).
         "STOREFRONT_PAGE_CACHE_SECONDS": int(env.get("STOREFRONT_PAGE_CACHE_SECONDS",
                                                      "0" if environment == "testing" else "5")),
-        "CHECKOUT_RATE_LIMIT": env.get("CHECKOUT_RATE_LIMIT", "30 per minute"),
-        "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "7")),
         # A worker remembers a checked API token this many seconds (0: off), so a revocation or a
         # suspension reaches the other workers within that time.
         "API_TOKEN_CACHE_SECONDS": int(env.get("API_TOKEN_CACHE_SECONDS",
                                                "0" if environment == "testing" else "5")),
+        "CHECKOUT_RATE_LIMIT": env.get("CHECKOUT_RATE_LIMIT", "30 per minute"),
+        "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "7")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", str(60 * 60))),
         "BASE_TIMEZONE": "Asia/Shanghai",
         "BABEL_DEFAULT_LOCALE": "en",

@@ -8,6 +8,7 @@ from festival.accounts.models import SupplierMember, TenantMember, User
 from festival.accounts.services import create_user
 from festival.core.db import db
 from festival.core.scope import platform_scope
+from festival.demo_checkins import seed_checkins
 from festival.demo_sales import seed_sales
 from festival.suppliers.services import SupplierProfile, create_supplier
 from festival.tenants.services import TenantSettings, create_tenant
@@ -65,6 +66,7 @@ def seed() -> bool:
                              settings.default_locale)
                 db.session.add(TenantMember(tenant_id=tenant.id, user=user, role=role))
             seed_sales(tenant)
+            seed_checkins(tenant)
         for slug, profile in DEMO_SUPPLIERS:
             supplier = create_supplier(slug, profile, operator)
             user = _user(f"owner@{slug}.example.com", profile.contact_name, "zh_Hans")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -107,8 +107,10 @@ def _ticket_types(tenant: Tenant, exhibition, season: DemoSeason) -> list:
     return made
 
 
-def _sell(tenant: Tenant, slot_id: int, types: list, persons_wanted: int, rng: random.Random) -> None:
-    """Paid orders (no mail) until about ``persons_wanted`` places of the slot are taken."""
+def _sell(tenant: Tenant, slot_id: int, types: list, persons_wanted: int, rng: random.Random,
+          now: datetime | None = None) -> None:
+    """Paid orders (no mail) until about ``persons_wanted`` places of the slot are taken;
+    ``now``: when they are sold (demo check-ins sell past nights before they opened)."""
     adult, child, _concession, family, _vip = types
     taken = 0
     while taken < persons_wanted:
@@ -123,8 +125,9 @@ def _sell(tenant: Tenant, slot_id: int, types: list, persons_wanted: int, rng: r
             slot_id=slot_id, quantities=quantities, email=f"visitor{rng.randint(1000, 9999)}@example.com",
             name=rng.choice(["Alex Martin", "Sam Lee", "Maria Garcia", "Yuki Tanaka", "Omar Haddad",
                              "Lena Schmidt", "Chen Wei"]), locale=tenant.default_locale)
-        order = orders.create_order(tenant, request)
-        orders.confirm_payment(order, tenant, "test", f"demo-{order.code}", order.total, notify=False)
+        order = orders.create_order(tenant, request, now=now)
+        orders.confirm_payment(order, tenant, "test", f"demo-{order.code}", order.total, now=now,
+                               notify=False)
         taken += order.persons
 
 

@@ -13,8 +13,15 @@ from festival.audit.models import (  # noqa: F401
     SupplierAuditEntry,
     TenantAuditEntry,
 )
+from festival.checkin.models import CheckIn, EntryCount, Gate  # noqa: F401
 from festival.exhibitions.models import Exhibition  # noqa: F401
 from festival.payments.models import ProcessedEvent  # noqa: F401
+from festival.reporting.models import (  # noqa: F401
+    ManualCount,
+    ReportReminder,
+    VisitorReport,
+    VisitorReportRevision,
+)
 from festival.suppliers.models import Supplier  # noqa: F401
 from festival.tenants.models import Tenant  # noqa: F401
 from festival.ticketing.models import (  # noqa: F401

@@ -31,4 +31,14 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q -e ".[dev]"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
+# Browser libraries the app serves itself (the scanner's QR reader), pinned by package-lock.json.
+npm_stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+if [ ! -f "$npm_stamp" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "npm is missing: install Node.js 20+ with npm (Debian: apt-get install nodejs npm)." >&2
+    exit 1
+  fi
+  npm ci --omit=dev --no-audit --no-fund --loglevel=error
+  touch "$npm_stamp"
+fi
 LANTERN_ENV=development .venv/bin/festival compile-translations >/dev/null

@@ -36,6 +36,12 @@ TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
     "orders.refund": frozenset({"owner", "manager"}),
     "api.manage": frozenset({"owner", "manager"}),
     "payments.manage": frozenset({"owner"}),
+    # Gate check-in: scanning tickets, and setting up gates (the tolerance is on the exhibition).
+    "checkin.scan": frozenset({"owner", "manager", "box_office", "gate"}),
+    "checkin.manage": frozenset({"owner", "manager"}),
+    # Live entries and daily visitor reports to the base.
+    "reports.view": frozenset({"owner", "manager", "box_office"}),
+    "reports.manage": frozenset({"owner", "manager"}),
 }
 SUPPLIER_PERMISSIONS: dict[str, frozenset[str]] = {
     "portal.view": frozenset({"owner", "staff"}),

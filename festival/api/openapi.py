@@ -261,6 +261,84 @@ PATHS = {
                  "content": {"application/json": {"schema": {"type": "object"}}}}}, [])},
 }
 
+# --- check-in (festival/checkin/api.py) ------------------------------------------------------------
+
+_RESULTS = ["admitted", "already_used", "wrong_slot", "void", "unknown", "foreign", "forged",
+            "conflict"]
+_COUNTS = {"type": ["object", "null"], "required": ["gate", "night"],
+           "properties": {"gate": INTEGER, "night": INTEGER},
+           "description": "Persons admitted tonight at this gate and at every gate; null for a "
+                          "foreign or forged payload (answered without reading anything)."}
+_SCAN_RESULT = _object({
+    "result": {"type": "string", "enum": _RESULTS},
+    "headline": {"type": "string", "description": "Short, in the Accept-Language language."},
+    "detail": {"type": "string", "description": "A sentence: ticket type and persons, or when "
+                                                "and at which gate it was used, or the right "
+                                                "night and time."},
+    "ticket": {"type": ["object", "null"], "properties": {
+        "code": STRING, "type": STRING, "persons": INTEGER, "night": DATE,
+        "slot": {"type": "string", "description": "The slot's start, HH:MM on the tenant's clock."}}},
+})
+SCHEMAS.update({
+    "ScanRequest": _object({"code": {"type": "string", "minLength": 1, "maxLength": 400,
+                                     "description": "The QR payload LNT1.<slug>.<code>.<sig> or "
+                                                    "a typed ticket code."},
+                            "exhibition_id": INTEGER, "gate_id": INTEGER,
+                            "device": {"type": "string", "maxLength": 64}},
+                           ["code", "exhibition_id", "gate_id"]),
+    "ScanAnswer": {**_SCAN_RESULT, "properties": {**_SCAN_RESULT["properties"], "counts": _COUNTS},
+                   "required": [*_SCAN_RESULT["required"], "counts"]},
+    "SyncRequest": _object({
+        "exhibition_id": INTEGER, "gate_id": INTEGER, "device": {"type": "string", "maxLength": 64},
+        "scans": {"type": "array", "maxItems": 500, "items": _object({
+            "code": {"type": "string", "minLength": 1, "maxLength": 400},
+            "scanned_at": {"type": "string", "format": "date-time",
+                           "description": "The device's clock, ISO 8601 with its offset."},
+            "offline_result": {"type": "string", "enum": ["admitted", "queued"]}},
+            ["code", "scanned_at"])}}, ["exhibition_id", "gate_id", "scans"]),
+    "SyncAnswer": _object({"results": {"type": "array", "items": _SCAN_RESULT,
+                                       "description": "One per scan, in the order sent."},
+                           "counts": _COUNTS}),
+    "Gate": _object({"id": INTEGER, "name": STRING, "active": {"type": "boolean"}}),
+    "Entries": _object({
+        "night": DATE, "exhibition_id": INTEGER,
+        "total": _object({"persons": INTEGER, "tickets": INTEGER}),
+        "data": {"type": "array", "items": _object({"slot_id": INTEGER, "gate_id": INTEGER,
+                                                    "persons": INTEGER, "tickets": INTEGER})}}),
+})
+PATHS.update({
+    "/checkins": {"post": _operation(
+        "createCheckIn", "Scan a ticket at a gate: admitted at most once, whatever the gates",
+        "checkin:write",
+        {"201": _json(_schema("ScanAnswer"), "The scan was recorded, whatever its result "
+                                             "(admitted, already used, wrong slot, void, unknown)."),
+         "200": _json(_schema("ScanAnswer"), "A foreign or forged payload: refused without "
+                                             "touching the database, not recorded.")},
+        ["BadRequest", "NotFound", "Conflict", "Unprocessable"],
+        [_ref("parameters", "IdempotencyKey")],
+        {"required": True, "content": {"application/json": {"schema": _schema("ScanRequest")}}})},
+    "/checkins/sync": {"post": _operation(
+        "syncCheckIns", "Send the scans a device queued offline (at most 500)", "checkin:write",
+        {"200": _json(_schema("SyncAnswer"), "Each scan recorded once (a batch sent again "
+                                             "creates nothing); a ticket admitted offline after "
+                                             "another device admitted it is a conflict, counted "
+                                             "once.")},
+        ["BadRequest", "NotFound", "Conflict", "Unprocessable"],
+        [_ref("parameters", "IdempotencyKey")],
+        {"required": True, "content": {"application/json": {"schema": _schema("SyncRequest")}}})},
+    "/exhibitions/{exhibition_id}/gates": {"get": _operation(
+        "listGates", "The gates of an exhibition", "checkin:read",
+        {"200": _json(_list_of("Gate"), "Gates by name.")}, ["NotFound"],
+        [_ref("parameters", "ExhibitionId")])},
+    "/exhibitions/{exhibition_id}/entries": {"get": _operation(
+        "getEntries", "Persons admitted per slot and gate on one night", "checkin:read",
+        {"200": _json(_schema("Entries"), "The night's maintained entry counts.")},
+        ["BadRequest", "NotFound"],
+        [_ref("parameters", "ExhibitionId"),
+         {"name": "night", "in": "query", "required": False, "schema": DATE,
+          "description": "The night (the local date it opens); default tonight."}])},
+})
+
 
 @cache
 def _document() -> dict:
@@ -280,7 +358,8 @@ def _document() -> dict:
         "components": {
             "securitySchemes": {"bearerAuth": {
                 "type": "http", "scheme": "bearer", "bearerFormat": "lnt_<prefix>_<secret>",
-                "description": "A token created by staff; scopes orders:read and orders:write."}},
+                "description": "A token created by staff; scopes orders:read, orders:write, "
+                               "checkin:read and checkin:write."}},
             "schemas": SCHEMAS,
             "parameters": PARAMETERS,
             "responses": {name: _json(_schema("Error"), text) for name, text in ERRORS.items()},

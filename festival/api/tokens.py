@@ -32,6 +32,8 @@ TOKEN_PREFIX = "lnt"  # noqa: S105 - the visible start of every token, not a sec
 SCOPES = {
     "orders:read": _l("Read exhibitions, entry slots, ticket types and orders"),
     "orders:write": _l("Create and cancel orders"),
+    "checkin:write": _l("Admit tickets at a gate and send scans made offline"),
+    "checkin:read": _l("Read gates and tonight's entry counts"),
 }
 # last_used_at is a hint for staff, not a log: one write a minute per token is enough.
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -78,9 +80,9 @@ def revoke_token(token: ApiToken, actor: User | None, now: datetime | None = Non
         raise Conflict(str(MESSAGES["revoked_already"]))
     token.revoked_at = now or utcnow()
     db.session.flush()
+    forget_all()
     record_event("festival.api.token.revoked", actor=actor, token=token.name, prefix=token.prefix)
 
-    forget_all()
 
 def list_tokens() -> list[ApiToken]:
     """The tokens of the open tenant scope, newest first."""
@@ -105,10 +107,6 @@ class Bearer:
     token: ApiToken
     tenant: Tenant
 
-
-
-def _parse(header: str | None) -> tuple[str, str]:
-    """The token and its prefix from the header, or a refusal; no database involved."""
     @property
     def tenant_id(self) -> int:
         return self.token.tenant_id
@@ -123,6 +121,10 @@ _remembered: dict[str, tuple[float, Bearer]] = {}
 _REMEMBER_AT_MOST = 10_000
 # Per worker process: token prefix → when this worker last wrote its last_used_at.
 _touched: dict[str, datetime] = {}
+
+
+def _parse(header: str | None) -> tuple[str, str]:
+    """The token and its prefix from the header, or a refusal; no database involved."""
     scheme, _space, value = (header or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise TokenRefused(str(MESSAGES["missing"]))
@@ -165,9 +167,9 @@ def authenticate(header: str | None) -> Bearer:
         select(ApiToken, Tenant).join(Tenant, Tenant.id == ApiToken.tenant_id)
         .where(ApiToken.prefix == prefix)).first()
     # Compared in constant time, and compared even when the prefix is unknown.
+    digest = hash_token(full)
     expected = row.ApiToken.token_hash if row is not None else "0" * 64
     if not hmac.compare_digest(expected, digest) or row is None:
-    digest = hash_token(full)
         raise TokenRefused(str(MESSAGES["invalid"]))
     if row.ApiToken.revoked_at is not None:
         raise TokenRefused(str(MESSAGES["revoked"]))
@@ -195,10 +197,10 @@ def touch(token: ApiToken, now: datetime | None = None) -> None:
                 if t), default=None)
     if last is not None and now - last < TOUCH_INTERVAL:
         return
-    # Conditional, so that concurrent requests of one token write it once.
-    db.session.execute(
     if remembering:
         _touched[token.prefix] = now
+    # Conditional, so that concurrent requests of one token write it once.
+    db.session.execute(
         update(ApiToken).where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None),
                                                             ApiToken.last_used_at < now - TOUCH_INTERVAL))
         .values(last_used_at=now).execution_options(synchronize_session=False))

@@ -95,6 +95,16 @@ AUDIT_LABELS = {
     "festival.payments.late_payment_refunded": _l("Late payment refunded"),
     "festival.api.token.created": _l("API token created"),
     "festival.api.token.revoked": _l("API token revoked"),
+    "festival.checkin.gate.created": _l("Gate added"),
+    "festival.checkin.gate.renamed": _l("Gate renamed"),
+    "festival.checkin.gate.closed": _l("Gate closed to scanning"),
+    "festival.checkin.gate.reopened": _l("Gate reopened to scanning"),
+    "festival.reporting.report.submitted": _l("Visitor report submitted"),
+    "festival.reporting.report.amended": _l("Visitor report amended"),
+    "festival.dashboard.rate.set": _l("Exchange rate set"),
+    "festival.dashboard.reporting_currency.changed": _l("Reporting currency changed"),
+    "festival.dashboard.country_group.created": _l("Country group created"),
+    "festival.dashboard.country_group.deleted": _l("Country group deleted"),
 }
 
 

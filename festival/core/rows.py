@@ -82,3 +82,18 @@ def update_rows(model: type, *where, **values) -> int:
     table, _columns_of = _columns(model)
     statement = update(table).where(*where, *owner_criteria(model, table)).values(**values)
     return db.session.execute(statement).rowcount
+
+
+def upsert_add(model: type, key: dict, increments: dict) -> None:
+    """Add ``increments`` to the row of ``model`` identified by ``key`` (its unique columns),
+    creating it with them when missing: one INSERT … ON CONFLICT DO UPDATE, atomic under
+    concurrent writers, for the counters maintained as data arrives."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    check_owner(model, [key])
+    table = model.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**key, **increments)
+    statement = statement.on_conflict_do_update(index_elements=list(key), set_={
+        name: table.c[name] + statement.excluded[name] for name in increments})
+    db.session.execute(statement)

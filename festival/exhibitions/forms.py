@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.validators import NumberRange
 
 from festival.core.forms import (
     LocalDateField,
@@ -35,6 +36,12 @@ class ExhibitionForm(FlaskForm):
                                     validators=[input_required()])
     slot_capacity = WholeNumberField(_l("Persons per entry slot"), default=200,
                                      validators=[input_required()])
+    checkin_early_minutes = WholeNumberField(
+        _l("Admit at the gate up to this many minutes before the entry slot"), default=30,
+        validators=[optional(), NumberRange(0, 720, _l("Between 0 and 720 minutes."))])
+    checkin_late_minutes = WholeNumberField(
+        _l("Admit at the gate up to this many minutes after the entry slot ends"), default=60,
+        validators=[optional(), NumberRange(0, 720, _l("Between 0 and 720 minutes."))])
 
 
 def exhibition_form(offered_locales: list[str], locale: str, **kwargs) -> ExhibitionForm:

@@ -47,6 +47,9 @@ class Exhibition(TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PLANNING)
     # The lamp groups on show, as the tenant names them per language: {"fr": ["Dragon", …]}.
     showcase: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    # How long before its slot starts and after it ends a ticket is still admitted at the gate.
+    checkin_early_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    checkin_late_minutes: Mapped[int] = mapped_column(Integer, default=60)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

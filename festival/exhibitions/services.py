@@ -34,6 +34,7 @@ MESSAGES = {
     "hours": _l("Opening and closing times must differ."),
     "slot_minutes": _l("An entry slot lasts between 5 and 240 minutes."),
     "slot_capacity": _l("An entry slot admits between 1 and 100,000 persons."),
+    "checkin_minutes": _l("The check-in tolerance is between 0 and 720 minutes."),
     "weekdays": _l("Closed days are weekdays from Monday (1) to Sunday (7)."),
     "all_closed": _l("The festival cannot be closed on every day of the week."),
     "status": _l("An exhibition cannot move from this status to that one."),
@@ -59,6 +60,9 @@ class ExhibitionPlan:
     slot_capacity: int = 200
     # The lamp groups on show, named per language: {"fr": ["Dragon d'or", …]}.
     showcase: dict[str, list[str]] = field(default_factory=dict)
+    # At the gate: how early before its slot and how late after it a ticket is still admitted.
+    checkin_early_minutes: int = 30
+    checkin_late_minutes: int = 60
 
 
 def clean_showcase(showcase: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -95,6 +99,9 @@ def check_plan(tenant: Tenant, plan: ExhibitionPlan) -> None:
         raise _fail("slot_minutes")
     if not 1 <= plan.slot_capacity <= 100_000:
         raise _fail("slot_capacity")
+    if not all(0 <= minutes <= 720 for minutes in (plan.checkin_early_minutes,
+                                                   plan.checkin_late_minutes)):
+        raise _fail("checkin_minutes")
     if not plan.closed_weekdays <= set(range(1, 8)):
         raise _fail("weekdays")
     if len(plan.closed_weekdays) == 7:
@@ -119,6 +126,8 @@ def _apply(exhibition: Exhibition, plan: ExhibitionPlan) -> None:
     exhibition.closed_weekdays = plan.closed_weekdays
     exhibition.slot_minutes, exhibition.slot_capacity = plan.slot_minutes, plan.slot_capacity
     exhibition.showcase = clean_showcase(plan.showcase)
+    exhibition.checkin_early_minutes = plan.checkin_early_minutes
+    exhibition.checkin_late_minutes = plan.checkin_late_minutes
 
 
 def _slug_taken(slug: str, other_than: int | None = None) -> bool:

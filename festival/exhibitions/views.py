@@ -25,6 +25,10 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
 def _plan_from(form) -> services.ExhibitionPlan:
     locales = g.org.offered_locales
     return services.ExhibitionPlan(
@@ -36,6 +40,9 @@ def _plan_from(form) -> services.ExhibitionPlan:
         opens_at=form.opens_at.data, closes_at=form.closes_at.data,
         closed_weekdays={int(day) for day in form.closed_weekdays.data or []},
         slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data,
+        # Left empty (or not sent by an older form): the usual tolerance.
+        checkin_early_minutes=_or(form.checkin_early_minutes.data, 30),
+        checkin_late_minutes=_or(form.checkin_late_minutes.data, 60),
         showcase={code: (form[f"showcase_{code}"].data or "").splitlines() for code in locales})
 
 

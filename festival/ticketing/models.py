@@ -237,6 +237,9 @@ class Ticket(TenantOwned, db.Model):
     price: Mapped[Decimal] = mapped_column(Money)  # its share of the line total, for refunds
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the one conditional update that admits the ticket at a gate (festival.checkin).
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_gate_id: Mapped[int | None] = mapped_column(ForeignKey("gate.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="tickets")
     ticket_type: Mapped[TicketType] = relationship()

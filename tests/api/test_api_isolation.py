@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from festival.api import tokens
 from tests.api.conftest import Api, make_token, new_key, order_body
 from tests.conftest import row_counts
 
@@ -37,8 +38,9 @@ def request(api: Api, method: str, path: str):
 
 
 def test_every_route_with_an_id_answers_404_for_another_tenant_s_ids(app, paris, tokyo):
-    paris_api = Api(app.test_client(), make_token(app, paris.tenant_id))
-    tokyo_api = Api(app.test_client(), make_token(app, tokyo.tenant_id))
+    every_scope = list(tokens.SCOPES)
+    paris_api = Api(app.test_client(), make_token(app, paris.tenant_id, every_scope))
+    tokyo_api = Api(app.test_client(), make_token(app, tokyo.tenant_id, every_scope))
     rules = [rule for rule in api_rules(app) if ID.search(rule.rule)]
     assert len(rules) >= 4
     problems = []
@@ -61,8 +63,9 @@ def test_every_route_with_an_id_answers_404_for_another_tenant_s_ids(app, paris,
 
 
 def test_lists_show_only_the_token_s_tenant(app, paris, tokyo):
-    paris_api = Api(app.test_client(), make_token(app, paris.tenant_id))
-    tokyo_api = Api(app.test_client(), make_token(app, tokyo.tenant_id))
+    every_scope = list(tokens.SCOPES)
+    paris_api = Api(app.test_client(), make_token(app, paris.tenant_id, every_scope))
+    tokyo_api = Api(app.test_client(), make_token(app, tokyo.tenant_id, every_scope))
     mine = paris_api.post("/orders", order_body(paris)).get_json()
     theirs = tokyo_api.post("/orders", order_body(tokyo, email="yuki@example.jp")).get_json()
     exhibitions = paris_api.get("/exhibitions").get_json()["data"]

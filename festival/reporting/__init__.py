@@ -1,0 +1,1 @@
+"""Live entries and daily visitor reports that venue partners submit to the base."""
