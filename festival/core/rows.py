@@ -20,6 +20,16 @@ from festival.core.scope import check_owner, owner_criteria
 Model = TypeVar("Model")
 
 
+def _connection():
+    """The session's connection, in its transaction: a plain statement sent straight on it skips
+    the session's ORM execution steps (the scope's criteria are added here instead). Pending
+    objects are flushed first, as the session itself would before a statement."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 @cache
 def _columns(model: type) -> tuple[Table, tuple[tuple[str, Any], ...]]:
     """The model's table and (attribute key, column) pairs."""
@@ -57,7 +67,7 @@ def insert_objects(model: type[Model], rows: list[dict]) -> list[Model]:
     table, columns = _columns(model)
     full = [_complete(model, row) for row in rows]
     (key, primary), = [(key, column) for key, column in columns if column.primary_key]
-    ids = db.session.execute(insert(table).returning(primary, sort_by_parameter_order=True),
+    ids = _connection().execute(insert(table).returning(primary, sort_by_parameter_order=True),
                              [_by_column_name(model, row) for row in full]).scalars().all()
     objects = []
     for row, new_id in zip(full, ids, strict=True):
@@ -72,7 +82,7 @@ def insert_rows(model: type, rows: list[dict]) -> None:
     """INSERT ``rows`` (attribute → value); nothing is read back."""
     check_owner(model, rows)
     table, _columns_of = _columns(model)
-    db.session.execute(insert(table), [_by_column_name(model, _complete(model, row)) for row in rows])
+    _connection().execute(insert(table), [_by_column_name(model, _complete(model, row)) for row in rows])
 
 
 def update_rows(model: type, *where, **values) -> int:
@@ -81,7 +91,7 @@ def update_rows(model: type, *where, **values) -> int:
     ``where`` and ``values`` name the table's columns (``model.__table__.c``)."""
     table, _columns_of = _columns(model)
     statement = update(table).where(*where, *owner_criteria(model, table)).values(**values)
-    return db.session.execute(statement).rowcount
+    return _connection().execute(statement).rowcount
 
 
 def upsert_add(model: type, key: dict, increments: dict) -> None:
@@ -96,4 +106,4 @@ def upsert_add(model: type, key: dict, increments: dict) -> None:
     statement = dialect.insert(table).values(**key, **increments)
     statement = statement.on_conflict_do_update(index_elements=list(key), set_={
         name: table.c[name] + statement.excluded[name] for name in increments})
-    db.session.execute(statement)
+    _connection().execute(statement)
