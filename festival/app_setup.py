@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
     from festival.payments import portal as _payment_pages  # noqa: F401  adds portal routes
     from festival.payments.webhooks import bp as webhooks_bp
+    from festival.ops.views import bp as ops_bp
     from festival.public.views import bp as public_bp
     from festival.reporting import portal as _report_pages  # noqa: F401  adds portal routes
     from festival.suppliers.views import bp as supplier_portal_bp
@@ -100,8 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     csrf.exempt(webhooks_bp)
     # The API and webhooks come before the storefront, whose /<tenant>/ prefix would match them.
-    for blueprint in (public_bp, accounts_bp, base_bp, api_bp, webhooks_bp, supplier_portal_bp,
-                      portal_bp, storefront_bp):
+    for blueprint in (public_bp, ops_bp, accounts_bp, base_bp, api_bp, webhooks_bp,
+                      supplier_portal_bp, portal_bp, storefront_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,1 @@
+"""Operating the service: health and readiness endpoints for load balancers and orchestrators."""
