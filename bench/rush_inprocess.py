@@ -31,7 +31,9 @@ def main() -> None:
     seed = json.loads(args.seed)
     app = create_app()
     client = app.test_client()
-    body = json.dumps({"slot_id": seed["rush_slot"], "items": [{"ticket_type_id": seed["ticket_type"], "quantity": 1}],
+    # The body bench/post_order.lua sends.
+    body = json.dumps({"slot_id": seed["rush_slot"],
+                       "items": [{"ticket_type_id": seed["ticket_type"], "quantity": 1}],
                        "email": "bench@example.com", "name": "Bench Buyer", "locale": "en"})
     headers = {"Authorization": f"Bearer {seed['token']}", "Content-Type": "application/json"}
 
