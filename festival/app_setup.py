@@ -109,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from festival.accounts.access import can, current_role
     from festival.accounts.orgs import role_label
+    from festival.dashboard import base_views as _dashboard_base  # noqa: F401  adds base routes
+    from festival.dashboard import portal as _dashboard_pages  # noqa: F401  adds portal routes
     from festival.audit.services import audit_label
 
     app.jinja_env.globals.update(can=can, current_role=current_role, role_label=role_label,

@@ -9,11 +9,12 @@ from festival.accounts.services import create_user
 from festival.core.db import db
 from festival.core.scope import platform_scope
 from festival.demo_checkins import seed_checkins
+from festival.demo_dashboard import seed_dashboard
 from festival.demo_sales import seed_sales
 from festival.suppliers.services import SupplierProfile, create_supplier
 from festival.tenants.services import TenantSettings, create_tenant
 
-DEMO_PASSWORD = "lantern-demo-2026"  # noqa: S105 - the public demo password, printed on start
+DEMO_PASSWORD = "lantern-demo-2026"  # noqa: S105  # nosec B105  # the public demo password, printed on start
 
 DEMO_TENANTS = [
     ("houston", TenantSettings("Houston Lantern Festival", "Houston", "US", "America/Chicago",
@@ -71,5 +72,6 @@ def seed() -> bool:
             supplier = create_supplier(slug, profile, operator)
             user = _user(f"owner@{slug}.example.com", profile.contact_name, "zh_Hans")
             db.session.add(SupplierMember(supplier_id=supplier.id, user=user, role="owner"))
+        seed_dashboard(operator)
         db.session.commit()
     return True

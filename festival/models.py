@@ -14,6 +14,7 @@ from festival.audit.models import (  # noqa: F401
     TenantAuditEntry,
 )
 from festival.checkin.models import CheckIn, EntryCount, Gate  # noqa: F401
+from festival.dashboard.models import CountryGroup, ExchangeRate, ReportingSettings  # noqa: F401
 from festival.exhibitions.models import Exhibition  # noqa: F401
 from festival.payments.models import ProcessedEvent  # noqa: F401
 from festival.reporting.models import (  # noqa: F401
@@ -34,3 +35,4 @@ from festival.ticketing.models import (  # noqa: F401
     TicketType,
     Voucher,
 )
+from festival.ticketing.sales_counts import SalesCount  # noqa: F401

@@ -40,6 +40,7 @@ from festival.ticketing.models import (
 )
 from festival.ticketing.pricing import Quote, quote, round_money
 
+from festival.ticketing.sales_counts import count_refund, count_sale
 MAX_TICKETS_PER_ORDER = 100
 SELLING = (Exhibition.ON_SALE, Exhibition.RUNNING)
 
@@ -374,7 +375,7 @@ def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str,
                            currency=order.currency, created_at=now,
                            created_by_id=actor.id if actor else None))
     order.receipt_number = _next_receipt_number(tenant.id, now.year)
-    issue_tickets(order, tenant)
+    count_sale(order, issue_tickets(order, tenant), amount)  # the dashboards' figures, same transaction
     if notify:
         from festival.ticketing.notify import send_confirmation
 
@@ -422,6 +423,7 @@ def refund_tickets(order: Order, tenant: Tenant, ticket_ids: list[int] | None, a
     remaining = db.session.scalar(select(func.count()).select_from(Ticket).where(
         Ticket.order_id == order.id, Ticket.status != Ticket.VOID, Ticket.id.not_in([t.id for t in chosen])))
     if not remaining:
+    count_refund(order, chosen, amount)
         order.status, order.cancelled_at = Order.REFUNDED, now
     db.session.flush()
     record_event("festival.ticketing.order.refunded", actor=actor, order=order.code,
