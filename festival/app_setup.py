@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from festival.core.db import db, utcnow
 from festival.core.errors import register_error_handlers
@@ -48,20 +49,42 @@ def _install_input_guard(app: Flask) -> None:
                     abort(400)
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    ),
+    # The gate scanner reads QR codes with the camera, on our own pages only.
+    "Permissions-Policy": "camera=(self), geolocation=(), microphone=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Sent over HTTPS only: over plain HTTP a browser ignores it, and it would lock out a site
+# (a development server, say) that has no certificate.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def _install_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-        )
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def _install_proxy_fix(app: Flask) -> None:
+    """Behind PROXY_FIX_HOPS reverse proxies, take the client's address and scheme from them.
+
+    Only then: a client could otherwise claim HTTPS or another address (and so another rate
+    limit) with its own X-Forwarded-* headers.
+    """
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _install_login(app: Flask) -> None:
@@ -86,10 +109,12 @@ def _register_blueprints(app: Flask) -> None:
     from festival.checkin import api as _checkin_api  # noqa: F401  adds API routes
     from festival.checkin import portal as _checkin_pages  # noqa: F401  adds portal routes
     from festival.checkin import scanner as _scanner_pages  # noqa: F401  adds portal routes
+    from festival.dashboard import base_views as _dashboard_base  # noqa: F401  adds base routes
+    from festival.dashboard import portal as _dashboard_pages  # noqa: F401  adds portal routes
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
+    from festival.ops.views import bp as ops_bp
     from festival.payments import portal as _payment_pages  # noqa: F401  adds portal routes
     from festival.payments.webhooks import bp as webhooks_bp
-    from festival.ops.views import bp as ops_bp
     from festival.public.views import bp as public_bp
     from festival.reporting import portal as _report_pages  # noqa: F401  adds portal routes
     from festival.suppliers.views import bp as supplier_portal_bp
@@ -109,8 +134,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from festival.accounts.access import can, current_role
     from festival.accounts.orgs import role_label
-    from festival.dashboard import base_views as _dashboard_base  # noqa: F401  adds base routes
-    from festival.dashboard import portal as _dashboard_pages  # noqa: F401  adds portal routes
     from festival.audit.services import audit_label
 
     app.jinja_env.globals.update(can=can, current_role=current_role, role_label=role_label,
@@ -119,6 +142,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def register_everything(app: Flask) -> None:
     from festival.core.converters import IdConverter
+    from festival.ops.observe import install_observability
 
     app.url_map.converters["id"] = IdConverter
     _engine_options(app)
@@ -134,6 +158,8 @@ def register_everything(app: Flask) -> None:
     _install_unit_of_work(app)
     _install_input_guard(app)
     _install_security_headers(app)
+    install_observability(app)  # after the unit of work: its hook runs before the commit
+    _install_proxy_fix(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 

@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 
 ENVIRONMENTS = ("production", "development", "testing")
 _MIN_SECRET_LENGTH = 32
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(RuntimeError):
@@ -53,6 +55,17 @@ def _secret_key(env: Mapping[str, str], environment: str, instance_path: Path) -
     return key_file.read_text().strip()
 
 
+def _logging(env: Mapping[str, str], environment: str) -> dict[str, str]:
+    # JSON lines for log collectors in production; readable lines on a developer's console.
+    log_format = env.get("LOG_FORMAT", "json" if environment == "production" else "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+    level = env.get("LOG_LEVEL", "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
+    return {"LOG_FORMAT": log_format, "LOG_LEVEL": level}
+
+
 def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, Any]:
     """Build the Flask configuration from environment variables."""
     instance_path = Path(instance_path)
@@ -71,6 +84,8 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "MIGRATION_DATABASE_URL": normalize_database_url(migration_url),
         "REDIS_URL": redis_url,
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Sessions and CSRF are signed cookies, so any web worker can serve any request.
         "SESSION_COOKIE_HTTPONLY": True,
@@ -116,6 +131,9 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "BASE_TIMEZONE": "Asia/Shanghai",
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
+        # /metrics answers only a request bearing this token; unset, it is a 404.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        **_logging(env, environment),
     }
     return config
 

@@ -134,7 +134,7 @@ def _sell(tenant: Tenant, slot_id: int, types: list, persons_wanted: int, rng: r
 def seed_sales(tenant: Tenant, today: date | None = None) -> None:
     """One exhibition on sale for ``tenant``: the season runs from yesterday for six weeks."""
     season = SEASONS[tenant.slug]
-    rng = random.Random(tenant.slug)
+    rng = random.Random(tenant.slug)  # nosec B311  # repeatable demo data, not a secret
     today = today or utcnow().date()
     with tenant_scope(tenant.id):
         tenant.ticket_terms = {tenant.default_locale: "", "en": "Tickets are valid for the night and "

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything Lantern needs on a Debian machine, idempotently:
-# system packages (as root), a virtualenv with the package and its test extras, compiled catalogs.
+# system packages (as root), a virtualenv with the package and its test extras at the locked
+# versions of scripts/requirements.lock, compiled catalogs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,10 +26,12 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# Exactly the versions in the lock (scripts/lock_dependencies.sh writes it), on every machine.
+LOCK=scripts/requirements.lock
+stamp=.venv/.installed-$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[dev]"
+  .venv/bin/pip install -q -c "$LOCK" -e ".[dev]"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 # Browser libraries the app serves itself (the scanner's QR reader), pinned by package-lock.json.

@@ -55,3 +55,9 @@ def test_mail_and_stripe_settings_come_from_the_environment(tmp_path):
     assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"]) == \
         ("smtp.example.org", 587, True)
     assert config["STRIPE_SECRET_KEY"] == "sk_test_x"
+
+
+def test_reverse_proxies_are_trusted_only_when_configured(tmp_path):
+    assert load_config({"LANTERN_ENV": "development"}, tmp_path)["PROXY_FIX_HOPS"] == 0
+    config = load_config({"LANTERN_ENV": "development", "PROXY_FIX_HOPS": "1"}, tmp_path)
+    assert config["PROXY_FIX_HOPS"] == 1

@@ -27,7 +27,7 @@ from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError
 from festival.tenants.models import Tenant
 
-TOKEN_PREFIX = "lnt"  # noqa: S105 - the visible start of every token, not a secret
+TOKEN_PREFIX = "lnt"  # noqa: S105  # nosec B105  # the visible start of every token, not a secret
 # What a token may do; the gate scopes come with check-in.
 SCOPES = {
     "orders:read": _l("Read exhibitions, entry slots, ticket types and orders"),

@@ -24,6 +24,7 @@ from festival.checkin.models import CheckIn, Gate
 from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError, NotFound
 from festival.exhibitions.models import Exhibition
+from festival.ops import metrics
 from festival.tenants.models import Tenant
 from festival.ticketing.models import Order, Ticket
 
@@ -195,6 +196,7 @@ def _judge_and_record(tenant: Tenant, exhibition: Exhibition, gate: Gate, code: 
     if admitted:
         counts.add_entry(tenant.id, exhibition.id, night, ticket.slot_id, gate.id, ticket.persons)
     db.session.flush()
+    metrics.checkin_recorded(result)
     used_gate = None if admitted else _admitting_gate_name(ticket)
     return ScanOutcome(result, ticket, at, used_gate)
 

@@ -1,9 +1,12 @@
-"""/healthz and /readyz (HTTP glue for festival.ops.health)."""
+"""/healthz, /readyz and /metrics (HTTP glue for festival.ops.health and festival.ops.metrics)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import hmac
 
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from festival.ops import metrics
 from festival.ops.health import readiness
 
 bp = Blueprint("ops", __name__)
@@ -25,3 +28,20 @@ def readyz():
     response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _scraper_allowed() -> bool:
+    expected = current_app.config.get("METRICS_TOKEN") or ""
+    scheme, _space, offered = request.headers.get("Authorization", "").partition(" ")
+    # Unset token: no scraper can be allowed, so the endpoint is never public by accident.
+    return bool(expected) and scheme.lower() == "bearer" and \
+        hmac.compare_digest(offered.strip().encode(), expected.encode())
+
+
+@bp.get("/metrics")
+def prometheus_metrics():
+    """Prometheus text exposition for a scraper bearing METRICS_TOKEN; anyone else gets a 404."""
+    if not _scraper_allowed():
+        abort(404)
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})

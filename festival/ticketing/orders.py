@@ -26,6 +26,7 @@ from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError
 from festival.core.i18n import LOCALES
 from festival.exhibitions.models import Exhibition
+from festival.ops import metrics
 from festival.tenants.models import Tenant
 from festival.ticketing import codes, signing
 from festival.ticketing.models import (
@@ -39,8 +40,8 @@ from festival.ticketing.models import (
     Voucher,
 )
 from festival.ticketing.pricing import Quote, quote, round_money
-
 from festival.ticketing.sales_counts import count_refund, count_sale
+
 MAX_TICKETS_PER_ORDER = 100
 SELLING = (Exhibition.ON_SALE, Exhibition.RUNNING)
 
@@ -291,6 +292,7 @@ def create_order(tenant: Tenant, request: OrderRequest, actor: User | None = Non
         discount=line.discount, total=line.total, vat_rate=line.vat_rate, tax=line.tax)
         for line in priced.lines])
     set_committed_value(order, "lines", lines)
+    metrics.order_created(request.channel)
     return order
 
 
@@ -380,6 +382,7 @@ def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str,
         from festival.ticketing.notify import send_confirmation
 
         send_confirmation(order, tenant)
+    metrics.order_paid()
     return PaymentOutcome.PAID
 
 
@@ -420,10 +423,10 @@ def refund_tickets(order: Order, tenant: Tenant, ticket_ids: list[int] | None, a
                            currency=order.currency, created_at=now,
                            created_by_id=actor.id if actor else None))
     order.refunded_amount += amount
+    count_refund(order, chosen, amount)
     remaining = db.session.scalar(select(func.count()).select_from(Ticket).where(
         Ticket.order_id == order.id, Ticket.status != Ticket.VOID, Ticket.id.not_in([t.id for t in chosen])))
     if not remaining:
-    count_refund(order, chosen, amount)
         order.status, order.cancelled_at = Order.REFUNDED, now
     db.session.flush()
     record_event("festival.ticketing.order.refunded", actor=actor, order=order.code,
