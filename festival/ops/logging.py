@@ -121,6 +121,9 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+QUIET_LIBRARIES = ("weasyprint", "fontTools", "PIL")
+
+
 def configure_logging(log_format: str, level: str) -> None:
     """Send every record (root logger) to stderr, one line each, in ``log_format``."""
     root = logging.getLogger()
@@ -131,6 +134,10 @@ def configure_logging(log_format: str, level: str) -> None:
     handler.addFilter(RequestContextFilter())
     root.addHandler(handler)
     root.setLevel(level)
+    # Libraries that narrate their work at INFO (WeasyPrint logs every page of every PDF): their
+    # warnings still come through, their progress would cost time on each document.
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def init_logging(app: Flask) -> None:

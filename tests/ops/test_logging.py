@@ -143,3 +143,12 @@ def test_a_commit_that_fails_is_logged_once_as_the_error_it_became(client, json_
         client.get("/healthz")
     line, = request_lines(json_logs())
     assert (line["path"], line["status"]) == ("/healthz", 500)
+
+
+def test_pdf_libraries_do_not_narrate_each_page(app):
+    """WeasyPrint logs every layout step of every page at INFO: kept to warnings."""
+    import logging
+
+    assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+    assert logging.getLogger("weasyprint").isEnabledFor(logging.WARNING)
+    assert logging.getLogger("festival.request").isEnabledFor(logging.INFO)
