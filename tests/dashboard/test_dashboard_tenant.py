@@ -10,6 +10,7 @@ import pytest
 from festival.core.db import db
 from festival.core.scope import platform_scope, tenant_scope
 from festival.ticketing.sales_counts import maintained_sales, recount_sales, sales_from_orders
+from tests.conftest import translated
 from tests.dashboard.world import MANUAL, build_dashboard_world, parse_csv
 from tests.documents.conftest import normalize_spaces
 from tests.security.conftest import text_of
@@ -20,19 +21,21 @@ def world(app, factory):
     return build_dashboard_world(app, factory)
 
 
-def test_tenant_sees_only_its_own_figures(world, make_client):
+def test_tenant_sees_only_its_own_figures(app, world, make_client):
     paris = world.tenants["paris"]
     owner = make_client()
     owner.login(paris.emails["owner"])
     page = owner.get(f"{paris.portal}/dashboard?{world.query()}")
     assert page.status_code == 200
     text = normalize_spaces(text_of(page))
-    assert f"Visitors {2 + MANUAL + 1}" in text
-    assert "Tickets sold 3" in text
-    assert "55,50 €" in text  # the owner reads French, the tenant's language
+    fr = lambda message: translated(app, "fr", message)  # noqa: E731  the owner reads French
+    assert f"{fr('Visitors')} {2 + MANUAL + 1}" in text
+    assert f"{fr('Tickets sold')} 3" in text
+    assert "55,50 €" in text
     assert "Lumières de Chine" in text or "Lantern Festival" in text
     # Nothing of the other tenants, no conversion and no platform progress.
-    for other in ("Tokyo", "Dubai", "¥", "AED", "CNY", "100 foreign cities", "By country"):
+    for other in ("Tokyo", "Dubai", "¥", "AED", "CNY", fr("By country"),
+                  fr("Toward 100 displays in 100 foreign cities")):
         assert other not in text
     rows = parse_csv(owner.get(f"{paris.portal}/dashboard.csv?{world.query()}").get_data(as_text=True))
     total = [row for row in rows if row["breakdown"] == "total"]
@@ -52,12 +55,13 @@ def test_box_office_staff_may_look_gate_staff_may_not(world, make_client):
     assert gate.get(f"{paris.portal}/dashboard.csv").status_code == 403
 
 
-def test_tenant_bad_filters(world, make_client):
+def test_tenant_bad_filters(app, world, make_client):
     paris = world.tenants["paris"]
     owner = make_client()
     owner.login(paris.emails["owner"])
     response = owner.get(f"{paris.portal}/dashboard?from=2026-02-30")
-    assert response.status_code == 400 and "Enter dates as YYYY-MM-DD." in text_of(response)
+    assert response.status_code == 400
+    assert translated(app, "fr", "Enter dates as YYYY-MM-DD.") in text_of(response)
 
 
 def test_maintained_sales_equal_a_recount(app, world):
