@@ -194,8 +194,17 @@ def test_a_qr_code_shown_to_the_camera_is_read_and_admitted(app, factory, live_s
 
     page.get_by_role("button", name="Start camera").click()
     expect(page.locator("#camera")).to_be_visible()
-    # Decoding camera frames is CPU work: give a busy machine time (it answers in ~1 s when idle).
-    expect_result(page, "admitted", "Admitted", timeout=30_000)
+    try:
+        # Decoding camera frames is CPU work: give a busy machine time (~1 s when idle).
+        expect_result(page, "admitted", "Admitted", timeout=20_000)
+    except AssertionError:
+        # Chromium's fake camera now and then gives a first stream no frame (seen once in three
+        # runs of the whole suite, never alone): stop and start it again, as gate staff would.
+        stop = page.get_by_role("button", name="Stop camera")
+        if stop.is_visible():
+            stop.click()
+        page.get_by_role("button", name="Start camera").click()
+        expect_result(page, "admitted", "Admitted", timeout=30_000)
     expect(page.locator("#result-detail")).to_contain_text("Family")
     expect(page.locator("#count-gate")).to_have_text("4")
     expect(page.get_by_role("button", name="Stop camera")).to_be_visible()
