@@ -16,12 +16,12 @@ from sqlalchemy import select
 from festival.core.db import db
 from festival.core.scope import tenant_scope
 from festival.ticketing.models import Order, Ticket
+from tests.browser.conftest import PHONE, fits_the_screen
 from tests.documents.conftest import normalize_spaces, pdf_fonts, pdf_text
 from tests.ticketing.world import build_sales_world
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 BUYERS = {"paris": ("marie@example.fr", "Marie Curie", "fr-FR"),
           "tokyo": ("hanako@example.jp", "山田 花子", "ja-JP"),
           "dubai": ("layla@example.ae", "ليلى أحمد", "ar-AE")}
@@ -30,12 +30,6 @@ BUYERS = {"paris": ("marie@example.fr", "Marie Curie", "fr-FR"),
 def translated(app, locale: str, message: str) -> str:
     """What a reader of ``locale`` sees for ``message``: its translation once the catalog has one."""
     return Translations.load(app.config["TRANSLATIONS_PATH"], [locale]).gettext(message)
-
-
-def fits_the_screen(page) -> None:
-    """No horizontal scrolling on the phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
 
 
 def wait_for_mail(mailbox, address: str, timeout: float = 15.0):

@@ -12,21 +12,15 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from festival.documents.qr import qr_png
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, PHONE, fits_the_screen
 from tests.checkin.scanner_world import GateWorld, admitted_check_ins, gate_world
 from tests.conftest import PASSWORD
 from tests.ticketing.portal_staff import signed_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def fits_the_screen(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
 
 
 def open_scanner(page, live_server: str, gates: GateWorld, gate: str = "North gate"):
