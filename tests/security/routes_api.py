@@ -6,6 +6,7 @@ from __future__ import annotations
 from festival.core.db import db
 from festival.core.scope import tenant_scope
 from festival.tenants.models import Tenant
+from tests.security.fillers import world_or_fresh
 
 # tests/api/test_api_isolation.py walks every /api/v1 route with an id across tenants.
 _TOKEN_SCOPED = "token-scoped: tests/api proves cross-tenant ids get 404"
@@ -38,21 +39,14 @@ def _world_token(builder, org) -> None:
     org.api_token_id = _new_token(builder, org)
 
 
-def _token_id(builder, kind, side, fresh):
-    """A token of the tenant: a new one when the request uses it up (revoking)."""
-    org = side.tenant
-    if fresh:
-        return _new_token(builder, org)
-    if not getattr(org, "api_token_id", 0):
-        _world_token(builder, org)  # without the WORLD hook in conftest.world: made on first use
-    return org.api_token_id
+
 
 
 # Called by conftest.world for each tenant once its sales exist.
 WORLD = {"api_token": _world_token}
 
 FILLERS = {
-    "token_id": _token_id,
+    "token_id": world_or_fresh("api_token_id", _new_token, _world_token),
 }
 
 BODIES = {

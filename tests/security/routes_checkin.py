@@ -7,6 +7,7 @@ from __future__ import annotations
 from festival.core.db import db
 from festival.core.scope import tenant_scope
 from festival.tenants.models import Tenant
+from tests.security.fillers import world_or_fresh
 
 _TOKEN_SCOPED = "token-scoped: tests/security/routes_checkin.py proves cross-tenant ids get 404"
 
@@ -36,18 +37,9 @@ def _world_gate(builder, org) -> None:
     org.gate_id = new_gate(builder, org)
 
 
-def _gate_id(builder, kind, side, fresh):
-    """An open gate of the tenant's exhibition; a new one when the request may close it."""
-    org = side.tenant
-    if fresh:
-        return new_gate(builder, org)
-    if not getattr(org, "gate_id", 0):
-        _world_gate(builder, org)
-    return org.gate_id
-
-
 WORLD = {"gate": _world_gate}
-FILLERS = {"gate_id": _gate_id}
+# An open gate of the tenant's exhibition; a new one when the request may close it.
+FILLERS = {"gate_id": world_or_fresh("gate_id", new_gate, _world_gate)}
 
 # The scanner page's endpoints also take a plain form post; an unknown code is answered 200.
 BODIES = {

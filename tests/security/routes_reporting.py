@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from festival.core.db import db
 from festival.core.scope import tenant_scope
+from tests.security.fillers import world_or_fresh
 
 PAST_DAYS = 21
 
@@ -54,15 +55,6 @@ def _open_night(builder, org) -> date:
     return _in_tenant(builder, org, work)
 
 
-def _night(builder, kind, side, fresh):
-    org = side.tenant
-    if fresh:
-        return _open_night(builder, org).isoformat()
-    if not getattr(org, "report_night", ""):
-        _world_reports(builder, org)  # without the WORLD hook in conftest.world: made on first use
-    return org.report_night
-
-
 def _count(builder, org) -> int:
     from festival.reporting import reports
 
@@ -87,31 +79,14 @@ def _world_reports(builder, org) -> None:
     org.report_night = _open_night(builder, org).isoformat()
 
 
-def _count_id(builder, kind, side, fresh):
-    org = side.tenant
-    if fresh:
-        return _count(builder, org)
-    if not getattr(org, "manual_count_id", 0):
-        _world_reports(builder, org)
-    return org.manual_count_id
-
-
-def _report_id(builder, kind, side, fresh):
-    org = side.tenant
-    if fresh:
-        return _submitted(builder, org)
-    if not getattr(org, "visitor_report_id", 0):
-        _world_reports(builder, org)
-    return org.visitor_report_id
-
-
 # Called by conftest.world for each tenant once its sales exist.
 WORLD = {"visitor_reports": _world_reports}
 
 FILLERS = {
-    "report_night": _night,
-    "count_id": _count_id,
-    "report_id": _report_id,
+    "report_night": world_or_fresh("report_night", lambda builder, org: _open_night(builder, org)
+                                   .isoformat(), _world_reports),
+    "count_id": world_or_fresh("manual_count_id", _count, _world_reports),
+    "report_id": world_or_fresh("visitor_report_id", _submitted, _world_reports),
 }
 
 BODIES = {
