@@ -13,7 +13,23 @@ from festival.audit.models import (  # noqa: F401
     SupplierAuditEntry,
     TenantAuditEntry,
 )
+from festival.booking.models import (  # noqa: F401
+    Booking,
+    BookingEvent,
+    BookingLine,
+    BookingServiceLine,
+    OccupancyWindow,
+)
+from festival.catalog.models import (  # noqa: F401
+    Certification,
+    LampGroup,
+    LampGroupComponent,
+    LampGroupPhoto,
+    ReturnInspection,
+    ServiceOffering,
+)
 from festival.checkin.models import CheckIn, EntryCount, Gate  # noqa: F401
+from festival.contracts.models import Contract, PaymentInstalment, PaymentTransfer  # noqa: F401
 from festival.dashboard.models import CountryGroup, ExchangeRate, ReportingSettings  # noqa: F401
 from festival.exhibitions.models import Exhibition  # noqa: F401
 from festival.payments.models import ProcessedEvent  # noqa: F401
@@ -22,6 +38,12 @@ from festival.reporting.models import (  # noqa: F401
     ReportReminder,
     VisitorReport,
     VisitorReportRevision,
+)
+from festival.shipping.models import (  # noqa: F401
+    AtaCarnet,
+    ShipmentDocument,
+    ShipmentLeg,
+    ShipmentMilestone,
 )
 from festival.suppliers.models import Supplier  # noqa: F401
 from festival.tenants.models import Tenant  # noqa: F401
@@ -36,3 +58,9 @@ from festival.ticketing.models import (  # noqa: F401
     Voucher,
 )
 from festival.ticketing.sales_counts import SalesCount  # noqa: F401
+from festival.transit.models import (  # noqa: F401
+    CertificationRequirement,
+    Region,
+    TransitRoute,
+    TransportMode,
+)

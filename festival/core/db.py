@@ -69,14 +69,28 @@ class SupplierOwned:
         return mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"), index=True)
 
 
-SCOPE_KINDS = (TenantOwned, SupplierOwned, PlatformRow)
+class PartyShared:
+    """Mixin: a row shared by exactly two parties, one tenant and one supplier (a booking and
+    what hangs off it); each sees it in its own scope, nobody else does."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def supplier_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"), index=True)
+
+
+SCOPE_KINDS = (TenantOwned, SupplierOwned, PartyShared, PlatformRow)
 
 
 def scope_kind(cls: type) -> type:
     """Which of the three kinds of data a mapped class is; raises unless exactly one."""
     kinds = [kind for kind in SCOPE_KINDS if issubclass(cls, kind)]
     if len(kinds) != 1:
-        raise TypeError(f"{cls.__name__} must be exactly one of tenant-owned, supplier-owned, platform")
+        raise TypeError(f"{cls.__name__} must be exactly one of tenant-owned, supplier-owned, "
+                        "party-shared, platform")
     return kinds[0]
 
 

@@ -30,6 +30,17 @@ def enable_owner_rls(table: str, column: str) -> None:
                f"WITH CHECK {expression}")
 
 
+def enable_party_rls(table: str) -> None:
+    """Row-level security for a row shared by one tenant and one supplier: either party's
+    scope sees it."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    expression = f"({policy_expression('tenant_id')} OR {policy_expression('supplier_id')})"
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY {table}_owner ON {table} USING {expression} "
+               f"WITH CHECK {expression}")
+
+
 def disable_owner_rls(table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return

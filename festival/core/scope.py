@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from festival.core.db import SupplierOwned, TenantOwned
+from festival.core.db import PartyShared, SupplierOwned, TenantOwned
 
 log = logging.getLogger("festival.scope")
 
@@ -33,8 +33,12 @@ PLATFORM_REASONS = frozenset(
         "job",  # periodic work and background jobs
         "webhook",  # payment provider callbacks
         "demo",  # seeding demo data
+        "catalog.browse",  # a tenant reading the suppliers' published catalog: read only
+        "booking.parties",  # a booking's step telling the other party's team: read only
     }
 )
+# Platform scopes that read across owners but must never write.
+READ_ONLY_REASONS = frozenset({"catalog.browse", "booking.parties"})
 
 
 class ScopeError(RuntimeError):
@@ -110,16 +114,22 @@ def platform_scope(reason: str):
     return scope(Scope(platform_reason=reason))
 
 
-def _required_kinds(state: ORMExecuteState) -> tuple[bool, bool]:
-    tenant = supplier = False
+def _required_kinds(state: ORMExecuteState) -> tuple[bool, bool, bool]:
+    tenant = supplier = shared = False
     for mapper in state.all_mappers:
         tenant = tenant or issubclass(mapper.class_, TenantOwned)
         supplier = supplier or issubclass(mapper.class_, SupplierOwned)
-    return tenant, supplier
+        shared = shared or issubclass(mapper.class_, PartyShared)
+    return tenant, supplier, shared
 
 
 def _owners(model: type, current: Scope | None) -> list[tuple[str, int | None]]:
     """The owner columns ``model`` has, with the id the open scope gives each."""
+    if issubclass(model, PartyShared):
+        # Either party's scope will do; the column of the other party is not the scope's to check.
+        if current is not None and current.supplier_id is not None:
+            return [("supplier_id", current.supplier_id)]
+        return [("tenant_id", current.tenant_id if current else None)]
     owners = []
     if issubclass(model, TenantOwned):
         owners.append(("tenant_id", current.tenant_id if current else None))
@@ -171,11 +181,13 @@ def _filter_statement(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    needs_tenant, needs_supplier = _required_kinds(state)
+    needs_tenant, needs_supplier, needs_party = _required_kinds(state)
     if needs_tenant and (current is None or current.tenant_id is None):
         raise ScopeError("tenant-owned data queried outside a tenant scope")
     if needs_supplier and (current is None or current.supplier_id is None):
         raise ScopeError("supplier-owned data queried outside a supplier scope")
+    if needs_party and (current is None or (current.tenant_id is None and current.supplier_id is None)):
+        raise ScopeError("party-shared data queried outside its tenant's or supplier's scope")
     # Relationship and column loads are filtered too: skipping them leaked rows (STACK-NOTES).
     if current is not None and current.tenant_id is not None:
         tenant_id = current.tenant_id
@@ -184,12 +196,20 @@ def _filter_statement(state: ORMExecuteState) -> None:
                 TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
             )
         )
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                PartyShared, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+            )
+        )
     if current is not None and current.supplier_id is not None:
         supplier_id = current.supplier_id
         state.statement = state.statement.options(
             with_loader_criteria(
                 SupplierOwned, lambda cls: cls.supplier_id == supplier_id, include_aliases=True
-            )
+            ),
+            with_loader_criteria(
+                PartyShared, lambda cls: cls.supplier_id == supplier_id, include_aliases=True
+            ),
         )
 
 
@@ -200,13 +220,25 @@ def _owner_id(obj: object, column: str, relation: str) -> int | None:
     return value
 
 
+def _owner_checks(current: Scope | None) -> tuple:
+    """(kind, column, relation, the scope's id) per kind of owned row; a party-shared row is
+    checked on the column of the scope's own party."""
+    tenant_id = current.tenant_id if current else None
+    supplier_id = current.supplier_id if current else None
+    party = (("supplier_id", "supplier", supplier_id) if supplier_id is not None
+             else ("tenant_id", "tenant", tenant_id))
+    return ((TenantOwned, "tenant_id", "tenant", tenant_id),
+            (SupplierOwned, "supplier_id", "supplier", supplier_id),
+            (PartyShared, *party))
+
+
 def _check_writes(session: Session, flush_context, instances) -> None:
     current = _current.get()
+    if current is not None and current.platform_reason in READ_ONLY_REASONS and (
+            session.new or session.dirty or session.deleted):
+        raise ScopeError(f"the {current.platform_reason} scope reads only")
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        for kind, column, relation, scoped_id in (
-            (TenantOwned, "tenant_id", "tenant", current.tenant_id if current else None),
-            (SupplierOwned, "supplier_id", "supplier", current.supplier_id if current else None),
-        ):
+        for kind, column, relation, scoped_id in _owner_checks(current):
             if not isinstance(obj, kind):
                 continue
             if current is not None and current.is_platform:

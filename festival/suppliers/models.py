@@ -21,6 +21,10 @@ class Supplier(PlatformRow, OrganisationColumns, db.Model):
     customs_code: Mapped[str] = mapped_column(String(40), default="")
     export_licence: Mapped[str] = mapped_column(String(60), default="")
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    # The currency its lamp groups and services are priced in (CNY or USD).
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    # Printed on contracts: where deposits and balances are transferred to.
+    bank_details: Mapped[str] = mapped_column(Text, default="")
 
     @property
     def name(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Integer, LargeBinary, Numeric, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.db import OrganisationColumns, PlatformRow, db
@@ -16,6 +16,8 @@ class Tenant(PlatformRow, OrganisationColumns, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     city: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    # The transit region the base assigned the city to; None: its country's default region.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     timezone: Mapped[str] = mapped_column(String(64))  # IANA
     currency: Mapped[str] = mapped_column(String(3))  # ISO 4217
     default_locale: Mapped[str] = mapped_column(String(10))

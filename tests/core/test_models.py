@@ -1,6 +1,6 @@
-"""Every mapped class is exactly one of the three kinds of data."""
+"""Every mapped class is exactly one of the kinds of data."""
 
-from festival.core.db import PlatformRow, SupplierOwned, TenantOwned, db, scope_kind
+from festival.core.db import PartyShared, PlatformRow, SupplierOwned, TenantOwned, db, scope_kind
 
 
 def test_every_mapped_class_has_exactly_one_kind(app):
@@ -12,5 +12,7 @@ def test_every_mapped_class_has_exactly_one_kind(app):
             assert "tenant_id" in cls.__table__.c
         if kind is SupplierOwned:
             assert "supplier_id" in cls.__table__.c
+        if kind is PartyShared:
+            assert {"tenant_id", "supplier_id"} <= set(cls.__table__.c.keys())
         if kind is PlatformRow:
             assert "tenant_id" not in cls.__table__.c and "supplier_id" not in cls.__table__.c
