@@ -106,9 +106,14 @@ def _register_blueprints(app: Flask) -> None:
     from festival.api import portal as _token_pages  # noqa: F401  adds portal routes
     from festival.api.views import bp as api_bp
     from festival.base.views import bp as base_bp
+    from festival.booking import supplier_views as _booking_supplier  # noqa: F401  supplier routes
+    from festival.booking import tenant_views as _booking_tenant  # noqa: F401  adds portal routes
+    from festival.catalog import browse_views as _catalog_browse  # noqa: F401  adds portal routes
+    from festival.catalog import supplier_views as _catalog_pages  # noqa: F401  supplier routes
     from festival.checkin import api as _checkin_api  # noqa: F401  adds API routes
     from festival.checkin import portal as _checkin_pages  # noqa: F401  adds portal routes
     from festival.checkin import scanner as _scanner_pages  # noqa: F401  adds portal routes
+    from festival.contracts import views as _contract_pages  # noqa: F401  both portals' routes
     from festival.dashboard import base_views as _dashboard_base  # noqa: F401  adds base routes
     from festival.dashboard import portal as _dashboard_pages  # noqa: F401  adds portal routes
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
@@ -117,10 +122,12 @@ def _register_blueprints(app: Flask) -> None:
     from festival.payments.webhooks import bp as webhooks_bp
     from festival.public.views import bp as public_bp
     from festival.reporting import portal as _report_pages  # noqa: F401  adds portal routes
+    from festival.shipping import views as _shipping_pages  # noqa: F401  both portals' routes
     from festival.suppliers.views import bp as supplier_portal_bp
     from festival.tenants.views import portal_bp, storefront_bp
     from festival.ticketing import portal as _sales_pages  # noqa: F401  adds portal routes
     from festival.ticketing import storefront as _shop_pages  # noqa: F401  adds storefront routes
+    from festival.transit import base_views as _transit_pages  # noqa: F401  adds base routes
 
     # Machines, not browsers, post to these: they authenticate by token or signature, not CSRF.
     csrf.exempt(api_bp)

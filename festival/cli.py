@@ -34,6 +34,16 @@ def register_commands(app: Flask) -> None:
     for command in (create_operator, seed_demo, demo, compile_translations, create_app_role,
                     expire_holds, purge_idempotency_keys, remind_visitor_reports):
         app.cli.add_command(command)
+    # Domains keep their periodic commands beside their services (a COMMANDS list each).
+    import importlib
+
+    for module in DOMAIN_COMMAND_MODULES:
+        for command in importlib.import_module(module).COMMANDS:
+            app.cli.add_command(command)
+
+
+DOMAIN_COMMAND_MODULES = ("festival.booking.commands", "festival.contracts.commands",
+                          "festival.shipping.commands")
 
 
 @click.command("create-operator")

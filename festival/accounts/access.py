@@ -42,6 +42,10 @@ TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
     # Live entries and daily visitor reports to the base.
     "reports.view": frozenset({"owner", "manager", "box_office"}),
     "reports.manage": frozenset({"owner", "manager"}),
+    # Booking lamp groups and services from suppliers: the catalog, requests, contracts, shipping.
+    "bookings.view": frozenset({"owner", "manager"}),
+    "bookings.manage": frozenset({"owner", "manager"}),
+    "contracts.confirm": frozenset({"owner"}),
 }
 SUPPLIER_PERMISSIONS: dict[str, frozenset[str]] = {
     "portal.view": frozenset({"owner", "staff"}),
@@ -51,6 +55,14 @@ SUPPLIER_PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.edit": frozenset({"owner"}),
     "security.edit": frozenset({"owner"}),
     "audit.view": frozenset({"owner"}),
+    # The catalog (lamp groups, services, inspections) and the bookings addressed to the supplier.
+    "catalog.view": frozenset({"owner", "staff"}),
+    "catalog.manage": frozenset({"owner", "staff"}),
+    "bookings.view": frozenset({"owner", "staff"}),
+    "bookings.manage": frozenset({"owner", "staff"}),
+    "contracts.confirm": frozenset({"owner"}),
+    "payments.record": frozenset({"owner"}),
+    "shipping.manage": frozenset({"owner", "staff"}),
 }
 SUPPORT_ROLE = "support"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -1,0 +1,3 @@
+"""Periodic commands of this domain (registered by festival.cli)."""
+
+COMMANDS: list = []

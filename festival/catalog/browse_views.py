@@ -1,0 +1,1 @@
+"""Placeholder: routes arrive with issue 3."""
