@@ -21,9 +21,10 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 
 from festival.checkin.models import EntryCount
-from festival.core.db import db
+from festival.core.db import db, utcnow
 from festival.dashboard.filters import SEASON, WEEK, YEAR, Filters
 from festival.dashboard.rates import RateBook
+from festival.dashboard.trade import Trade, trade
 from festival.exhibitions.models import Exhibition
 from festival.reporting.reports import submitted_totals
 from festival.tenants.models import Tenant
@@ -108,6 +109,7 @@ class Dashboard:
     missing_rates: list[MissingRate]
     progress: Progress | None
     currencies: list[str]
+    trade: Trade | None = None  # the base's view only: lamp groups abroad, suppliers, exports
 
     def breakdowns(self) -> list[tuple[str, list[Row]]]:
         return [("country", self.by_country), ("city", self.by_city),
@@ -230,4 +232,5 @@ def dashboard(filters: Filters, locale: str, tenant: Tenant | None = None,
         filters=filters, reporting_currency=rates.currency if rates else None, totals=totals,
         by_country=by_country, by_city=by_city, by_exhibition=by_exhibition, by_period=by_period,
         missing_rates=[MissingRate(c, min(d), len(d)) for c, d in sorted(missing.items())],
-        progress=progress() if tenant is None else None, currencies=currencies)
+        progress=progress() if tenant is None else None, currencies=currencies,
+        trade=trade(filters, utcnow().date(), rates) if tenant is None else None)
