@@ -105,6 +105,14 @@ AUDIT_LABELS = {
     "festival.dashboard.reporting_currency.changed": _l("Reporting currency changed"),
     "festival.dashboard.country_group.created": _l("Country group created"),
     "festival.dashboard.country_group.deleted": _l("Country group deleted"),
+    "festival.transit.route.created": _l("Transit route added"),
+    "festival.transit.route.changed": _l("Transit route changed"),
+    "festival.transit.route.removed": _l("Transit route removed"),
+    "festival.transit.region.changed": _l("Transit region changed"),
+    "festival.transit.mode.changed": _l("Transport mode changed"),
+    "festival.transit.city_region.assigned": _l("Host city placed in a transit region"),
+    "festival.transit.certification_requirement.added": _l("Certification requirement added"),
+    "festival.transit.certification_requirement.removed": _l("Certification requirement removed"),
 }
 
 
