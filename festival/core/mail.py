@@ -150,6 +150,8 @@ def deliver(mail: OutgoingMail) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_committed_mail(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: the transaction that queued the mail may still roll back
     for mail in session.info.pop("outgoing_mail", []):
         deliver(mail)
 

@@ -27,6 +27,18 @@ def test_rolled_back_mail_is_never_sent(ctx, mailbox):
     assert mailbox.to("b@example.com") == []
 
 
+def test_a_released_savepoint_does_not_send_the_mail_of_its_transaction(ctx, mailbox):
+    """A savepoint (a booking's window flush) commits nothing: the mail waits for the real commit
+    and is dropped if the transaction then rolls back."""
+    queue_mail(OutgoingMail(to="c@example.com", subject="Not yet", text="Body"))
+    with db.session.begin_nested():
+        db.session.execute(db.text("SELECT 1"))
+    assert mailbox.to("c@example.com") == []
+    db.session.rollback()
+    db.session.commit()
+    assert mailbox.to("c@example.com") == []
+
+
 def test_without_smtp_server_mail_lands_in_the_outbox(ctx, tmp_path):
     previous = dict(ctx.config)
     ctx.config.update(MAIL_SERVER="", MAIL_OUTBOX=str(tmp_path))
