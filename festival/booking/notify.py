@@ -19,7 +19,7 @@ from festival.accounts.models import SupplierMember, TenantMember, User
 from festival.booking.models import Booking
 from festival.core.db import db
 from festival.core.mail import compose_mail, queue_mail
-from festival.core.scope import platform_scope
+from festival.core.scope import read_only_scope
 from festival.suppliers.models import Supplier
 from festival.tenants.models import Tenant
 
@@ -68,7 +68,7 @@ def _people(booking: Booking, side: str) -> list[User]:
     member = TenantMember if side == TENANT else SupplierMember
     owner = (member.tenant_id == booking.tenant_id if side == TENANT
              else member.supplier_id == booking.supplier_id)
-    with platform_scope("booking.parties"):
+    with read_only_scope("booking.parties"):
         return list(db.session.scalars(
             select(User).join(member, member.user_id == User.id)
             .where(owner, member.role.in_(RECIPIENT_ROLES[side]), User.active.is_(True))

@@ -195,10 +195,7 @@ def _quote_services(supplier: Supplier, exhibition: Exhibition,
 def compliance_issues_of(lamp_groups: list[LampGroup], country: str, season_end: date) -> list[dict]:
     """Certifications the destination country requires that a lamp group lacks, or that expire
     before the exhibition closes."""
-    try:  # TEMPORARY until helper B lands festival/transit/compliance.py
-        from festival.transit.compliance import compliance_issues
-    except ImportError:
-        return []
+    from festival.transit.compliance import compliance_issues
 
     issues = []
     for group in lamp_groups:

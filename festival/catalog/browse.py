@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from festival.core.db import db
-from festival.core.scope import platform_scope
+from festival.core.scope import read_only_scope
 
 
 @contextmanager
@@ -17,6 +16,5 @@ def read_catalog() -> Iterator[None]:
 
     Pending writes of the surrounding request are flushed first: the scope refuses any write.
     """
-    db.session.flush()
-    with platform_scope("catalog.browse"):
+    with read_only_scope("catalog.browse"):
         yield

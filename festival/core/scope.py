@@ -304,6 +304,19 @@ def install_orm_scoping() -> None:
         event.listen(Session, "after_begin", _hand_scope_to_database)
 
 
+@contextmanager
+def read_only_scope(reason: str) -> Iterator[None]:
+    """Open one of the READ_ONLY_REASONS: pending writes of the surrounding work are flushed
+    first, in their own scope, since the read-only scope refuses any write."""
+    from festival.core.db import db
+
+    if reason not in READ_ONLY_REASONS:
+        raise ScopeError(f"{reason!r} is not a read-only scope")
+    db.session.flush()
+    with platform_scope(reason):
+        yield
+
+
 def in_platform_scope(reason: str):
     """Decorator for CLI commands and jobs: the whole command runs in one named platform scope."""
     from functools import wraps

@@ -18,16 +18,12 @@ SEASON_WEEKS = 6
 def seed_reference_data(app) -> None:
     """The seeded regions, modes, routes (and certification requirements, once they exist):
     the test database is emptied after every test."""
+    from festival.transit.compliance import seed_certification_requirements
     from festival.transit.seed import seed_transit_tables
 
     with app.app_context(), platform_scope("cli"):
         seed_transit_tables(db.session.connection())
-        try:
-            from festival.transit.compliance import seed_certification_requirements
-        except ImportError:
-            pass
-        else:
-            seed_certification_requirements(db.session.connection())
+        seed_certification_requirements(db.session.connection())
         db.session.commit()
         db.session.remove()
 
