@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -92,6 +93,17 @@ class _OwnParseError:
 
 class LocalDateField(_OwnParseError, DateField):
     parse_error = _l("Enter a date, for example 2026-12-31.")
+
+
+class AmountField(_OwnParseError, DecimalField):
+    """An amount, a rate or a measure typed with a dot; its digits and limits are checked by
+    the service."""
+
+    parse_error = _l("Enter a number, for example 12.50.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("places", None)
+        super().__init__(*args, **kwargs)
 
 
 class LocalTimeField(_OwnParseError, TimeField):

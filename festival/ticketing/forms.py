@@ -15,7 +15,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     EmailField,
     HiddenField,
     StringField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.validators import Email
 
 from festival.core.forms import (
+    AmountField,
     ChoiceField,
     MultiCheckboxField,
     WholeNumberField,
@@ -74,16 +74,6 @@ def label(labels: dict, value: str) -> str:
 
 
 # --- field types ------------------------------------------------------------------------------
-
-class AmountField(_OwnParseError, DecimalField):
-    """An amount or a rate typed with a dot; the currency's digits are checked by the service."""
-
-    parse_error = _l("Enter a number, for example 12.50.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("places", None)
-        super().__init__(*args, **kwargs)
-
 
 def plain_decimal(value: Decimal) -> Decimal:
     """A stored rate or amount without trailing zeros, for a form to show: 10, 5.5, 18.5."""
