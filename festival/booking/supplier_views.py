@@ -4,8 +4,6 @@ history, and the supplier's answers (accept, decline, counter, cancel) and the l
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from festival.accounts.access import can, requires
 from festival.booking import notify, services
+from festival.booking.history import history
 from festival.booking.models import Booking
 from festival.booking.supplier_forms import (
     NEXT_STEPS,
@@ -30,7 +29,7 @@ from festival.booking.supplier_forms import (
 from festival.core.db import db
 from festival.core.errors import DomainError
 from festival.core.forms import ActionForm, require_action_form
-from festival.core.i18n import current_locale, format_local_date, format_money
+from festival.core.i18n import current_locale
 from festival.suppliers.views import bp
 from festival.tenants.models import Tenant
 from festival.transit.compliance import describe_issue
@@ -52,12 +51,6 @@ def _register_last_steps() -> None:
 
 _register_last_steps()
 
-EVENT_LABELS = {
-    "requested": _l("Request sent"), "accepted": _l("Accepted"), "declined": _l("Declined"),
-    "countered": _l("Counter-offer"), "counter_accepted": _l("Counter-offer accepted"),
-    "counter_rejected": _l("Counter-offer rejected"), "cancelled": _l("Cancelled"),
-    "expired": _l("Expired"),
-}
 SIDE_LABELS = {"tenant": _l("venue partner"), "supplier": _l("you"), "system": _l("Lantern")}
 
 
@@ -78,37 +71,8 @@ def _inbox(status: str, page: int):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def _event_label(kind: str) -> str:
-    if kind in EVENT_LABELS:
-        return str(EVENT_LABELS[kind])
-    return services.status_label(kind) if kind in services.STATUS_LABELS else kind.replace("_", " ")
-
-
-def _change_text(change: dict, booking: Booking, locale: str) -> str:
-    """One change of a counter-offer, as the engine records it, in words."""
-    if "weekly_price" in change:
-        before, after = change["weekly_price"]
-        return _("%(code)s: weekly price %(before)s → %(after)s", code=change["line"],
-                 before=format_money(before, booking.currency), after=format_money(after, booking.currency))
-    if "dates" in change:
-        shown = [format_local_date(date.fromisoformat(value), locale=locale) for value in change["dates"]]
-        return _("%(code)s: on site %(before_from)s – %(before_until)s → %(after_from)s – %(after_until)s",
-                 code=change["line"], before_from=shown[0], before_until=shown[1],
-                 after_from=shown[2], after_until=shown[3])
-    names = {item.id: item.name(locale) or item.kind for item in booking.services}
-    before, after = change.get("unit_price", ("", ""))
-    return _("%(service)s: unit price %(before)s → %(after)s", service=names.get(change.get("service"), ""),
-             before=format_money(before, booking.currency), after=format_money(after, booking.currency))
-
-
 def _history(booking: Booking, locale: str) -> list[dict]:
-    rows = []
-    for event in booking.events:
-        rows.append({"at": event.created_at, "what": _event_label(event.kind),
-                     "side": str(SIDE_LABELS.get(event.side, event.side)), "message": event.message,
-                     "changes": [_change_text(change, booking, locale)
-                                 for change in (event.data or {}).get("changes", [])]})
-    return rows
+    return history(booking, locale, SIDE_LABELS)
 
 
 def _mode_name(code: str, locale: str) -> str:
