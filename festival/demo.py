@@ -8,6 +8,7 @@ from festival.accounts.models import SupplierMember, TenantMember, User
 from festival.accounts.services import create_user
 from festival.core.db import db
 from festival.core.scope import platform_scope
+from festival.demo_booking import seed_bookings
 from festival.demo_checkins import seed_checkins
 from festival.demo_dashboard import seed_dashboard
 from festival.demo_sales import seed_sales
@@ -73,5 +74,6 @@ def seed() -> bool:
             user = _user(f"owner@{slug}.example.com", profile.contact_name, "zh_Hans")
             db.session.add(SupplierMember(supplier_id=supplier.id, user=user, role="owner"))
         seed_dashboard(operator)
+        seed_bookings(operator)
         db.session.commit()
     return True
