@@ -140,12 +140,37 @@ def _world(builder, supplier_org) -> None:
     supplier_org.catalog_service_id = _service(builder, supplier_org)
 
 
+def _catalog_of(builder, supplier_id: int):
+    """The holder of one supplier's world objects, kept on the builder (one per test)."""
+    from types import SimpleNamespace
+
+    catalogs = builder.__dict__.setdefault("catalogs", {})
+    return catalogs.setdefault(supplier_id, SimpleNamespace(id=supplier_id))
+
+
+def _world_catalogs(builder, tenant) -> None:
+    """Up front, so that reading them writes nothing: every supplier's catalog world."""
+    from sqlalchemy import select
+
+    from festival.suppliers.models import Supplier
+
+    with builder.app.app_context(), platform_scope("cli"):
+        supplier_ids = list(db.session.scalars(select(Supplier.id).order_by(Supplier.id)))
+        db.session.remove()
+    for supplier_id in supplier_ids:
+        _world(builder, _catalog_of(builder, supplier_id))
+
+
+# Called by conftest.world for each tenant once its sales exist.
+WORLD = {"catalogs": _world_catalogs}
+
+
 def _filler(attribute: str, make_fresh, published: str | None = None, hidden: str | None = None):
     """Supplier routes: ``make_fresh`` or the supplier's world object. Tenant routes (the
     published catalog): the ``published`` object when fresh, the ``hidden`` one otherwise."""
 
     def filler(builder, kind, side, fresh):
-        supplier_org = side.supplier
+        supplier_org = _catalog_of(builder, side.supplier.id)
         _world(builder, supplier_org)
         if kind == "tenant":
             return getattr(supplier_org, published if fresh else hidden)
