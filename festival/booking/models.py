@@ -23,9 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.catalog.models import translated
 from festival.core.db import PartyShared, PlatformRow, UTCDateTime, db, utcnow
+from festival.core.money import Totals
 
 
-class Booking(PartyShared, db.Model):
+class Booking(PartyShared, Totals, db.Model):
     __tablename__ = "booking"
 
     DRAFT = "draft"
@@ -90,20 +91,6 @@ class Booking(PartyShared, db.Model):
     @property
     def holds_windows(self) -> bool:
         return self.status in self.HOLDING
-
-    @property
-    def lamp_groups_total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), Decimal("0"))
-
-    @property
-    def services_total(self) -> Decimal:
-        return sum((line.amount for line in self.services), Decimal("0"))
-
-    @property
-    def total(self) -> Decimal:
-        """Rentals and services, in the supplier's currency (freight is estimated apart, USD)."""
-        return self.lamp_groups_total + self.services_total
-
 
 class BookingLine(PartyShared, db.Model):
     """One lamp group of a booking: its price and its dates at the exhibition, with what both

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from festival.catalog.models import LampGroup, ServiceOffering
+from festival.core.money import Totals
 from festival.dashboard.rates import RateBook
 
 
@@ -51,7 +52,7 @@ class QuoteService:
 
 
 @dataclass
-class Quote:
+class Quote(Totals):
     currency: str  # the supplier's
     mode: str
     lines: list[QuoteLine] = field(default_factory=list)
@@ -59,18 +60,6 @@ class Quote:
     display_currency: str | None = None  # the tenant's
     display_rate: Decimal | None = None  # one unit of ``currency`` in ``display_currency``
     usd_rate: Decimal | None = None  # one USD in ``display_currency``
-
-    @property
-    def rentals_total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), Decimal("0"))
-
-    @property
-    def services_total(self) -> Decimal:
-        return sum((line.amount for line in self.services), Decimal("0"))
-
-    @property
-    def total(self) -> Decimal:
-        return self.rentals_total + self.services_total
 
     @property
     def freight_usd(self) -> Decimal:

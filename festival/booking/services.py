@@ -268,23 +268,29 @@ def _release_windows(booking: Booking) -> None:
             availability.release_window(window, groups[window.lamp_group_id])
 
 
+def _step(booking: Booking, origin: str, status: str, kind: str, side: str, actor: User | None,
+          reason: str | None = None) -> None:
+    """An answer: from ``origin`` to ``status``, recorded and told to the other party; a refusal
+    (with ``reason``) frees the lamp groups."""
+    if reason is not None:
+        reason = _reason(reason)
+    _require(booking, origin)
+    booking.status = status
+    if reason is not None:
+        booking.decline_reason = reason
+        _release_windows(booking)
+    record(booking, kind, side, actor, reason or "")
+    notify.tell_other_party(booking, side, kind, reason or "")
+
+
 def accept(booking: Booking, actor: User | None) -> None:
     """The supplier accepts the request as it stands."""
-    _require(booking, Booking.REQUESTED)
-    booking.status = Booking.ACCEPTED
-    record(booking, "accepted", SUPPLIER, actor)
-    notify.tell_other_party(booking, SUPPLIER, "accepted")
+    _step(booking, Booking.REQUESTED, Booking.ACCEPTED, "accepted", SUPPLIER, actor)
 
 
 def decline(booking: Booking, reason: str, actor: User | None) -> None:
     """The supplier declines with a reason; the lamp groups are free again."""
-    reason = _reason(reason)
-    _require(booking, Booking.REQUESTED)
-    booking.status = Booking.DECLINED
-    booking.decline_reason = reason
-    _release_windows(booking)
-    record(booking, "declined", SUPPLIER, actor, reason)
-    notify.tell_other_party(booking, SUPPLIER, "declined", reason)
+    _step(booking, Booking.REQUESTED, Booking.DECLINED, "declined", SUPPLIER, actor, reason)
 
 
 def counter(booking: Booking, offer: CounterOffer, actor: User | None, today: date | None = None) -> None:
@@ -344,20 +350,11 @@ def counter(booking: Booking, offer: CounterOffer, actor: User | None, today: da
 
 
 def accept_counter(booking: Booking, actor: User | None) -> None:
-    _require(booking, Booking.COUNTERED)
-    booking.status = Booking.ACCEPTED
-    record(booking, "counter_accepted", TENANT, actor)
-    notify.tell_other_party(booking, TENANT, "counter_accepted")
+    _step(booking, Booking.COUNTERED, Booking.ACCEPTED, "counter_accepted", TENANT, actor)
 
 
 def reject_counter(booking: Booking, reason: str, actor: User | None) -> None:
-    reason = _reason(reason)
-    _require(booking, Booking.COUNTERED)
-    booking.status = Booking.DECLINED
-    booking.decline_reason = reason
-    _release_windows(booking)
-    record(booking, "counter_rejected", TENANT, actor, reason)
-    notify.tell_other_party(booking, TENANT, "counter_rejected", reason)
+    _step(booking, Booking.COUNTERED, Booking.DECLINED, "counter_rejected", TENANT, actor, reason)
 
 
 def cancel(booking: Booking, side: str, reason: str, actor: User | None) -> None:

@@ -4,7 +4,7 @@ history, and the supplier's answers (accept, decline, counter, cancel) and the l
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from festival.accounts.access import can, requires
-from festival.booking import notify, services
+from festival.booking import notify, pages, services
 from festival.booking.history import history
 from festival.booking.models import Booking
 from festival.booking.supplier_forms import (
@@ -104,17 +104,10 @@ def _detail_page(booking: Booking, status: int = 200, error: str = "",
 
 
 def _refused_detail(booking: Booking, error: DomainError, **forms):
-    """Undo what the refused step flushed and show the stored booking with the reason."""
-    db.session.rollback()
-    g.rolled_back = True
-    for form in forms.values():
-        form.form_errors.append(error.message)
-    return _detail_page(booking, error.status_code, "" if forms else error.message, **forms)
+    return pages.refused(_detail_page, booking, error, **forms)
 
 
-def _done(booking: Booking, message: str):
-    flash(message, "success")
-    return redirect(url_for(".booking_detail", booking_id=booking.id))
+_done = pages.done
 
 
 @bp.route("/bookings/")

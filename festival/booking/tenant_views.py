@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from festival.accounts.access import can, requires
-from festival.booking import pricing, services
+from festival.booking import pages, pricing, services
 from festival.booking.forms import RejectForm, RequestForm, chosen_services, request_form
 from festival.booking.history import history
 from festival.booking.models import Booking
@@ -202,17 +202,10 @@ def _detail_page(booking: Booking, status: int = 200, error: str = "",
 
 
 def _refused_detail(booking: Booking, error: DomainError, **forms):
-    """Undo what the refused step flushed and show the stored booking with the reason."""
-    db.session.rollback()
-    g.rolled_back = True
-    for form in forms.values():
-        form.form_errors.append(error.message)
-    return _detail_page(booking, error.status_code, "" if forms else error.message, **forms)
+    return pages.refused(_detail_page, booking, error, **forms)
 
 
-def _done(booking: Booking, message: str):
-    flash(message, "success")
-    return redirect(url_for(".booking_detail", booking_id=booking.id))
+_done = pages.done
 
 
 @portal_bp.route("/bookings/<id:booking_id>")
