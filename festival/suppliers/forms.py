@@ -25,9 +25,13 @@ class SupplierProfileForm(FlaskForm):
     export_licence = StringField(_l("Export licence number"),
                                  validators=[optional(), max_length(60)])
     default_locale = ChoiceField(_l("Language of emails"), validators=[required()])
+    currency = ChoiceField(_l("Currency of your prices"), validators=[required()])
+    bank_details = TextAreaField(_l("Bank details for deposits and balances (printed on contracts)"),
+                                 validators=[optional(), max_length(2000)])
 
     def fill_choices(self) -> SupplierProfileForm:
         self.default_locale.choices = [(code, NATIVE_NAMES[code]) for code in LOCALES]
+        self.currency.choices = [("CNY", _l("Chinese yuan (CNY)")), ("USD", _l("US dollar (USD)"))]
         return self
 
 

@@ -166,7 +166,7 @@ def test_supplier_onboarding_and_profile(operator_client, make_client, mailbox):
     created = base.post_form("/base/suppliers/new", {
         "slug": "huacai", "name_zh": "自贡华彩灯艺有限公司", "name_en": "Huacai Lanterns",
         "contact_name": "", "contact_email": "", "contact_phone": "", "address": "",
-        "customs_code": "", "export_licence": "", "default_locale": "zh_Hans",
+        "customs_code": "", "export_licence": "", "default_locale": "zh_Hans", "currency": "CNY",
         "owner_email": "li@huacai.example",
     })
     assert created.status_code == 302, text_of(created)
@@ -194,7 +194,7 @@ def test_supplier_onboarding_and_profile(operator_client, make_client, mailbox):
         "contact_name": "Li Hua", "contact_email": "export@huacai.example",
         "contact_phone": "+86 813 555 0100", "address": "88 Caideng Road, Zigong",
         "customs_code": "5103960123", "export_licence": "ZG-2024-0042",
-        "default_locale": "zh_Hans",
+        "default_locale": "zh_Hans", "currency": "CNY",
     })
     assert saved.status_code == 302, text_of(saved)
     profile = follow(owner, saved)

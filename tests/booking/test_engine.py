@@ -72,3 +72,22 @@ def test_decline_releases_and_next_departs_again_from_home(app, setup):
     assert (active[0][2] - active[0][1]) == timedelta(days=75)
     status = world.as_tenant(app, houston.id, lambda s: s.get_booking(first).status)
     assert status == Booking.DECLINED
+
+
+def test_a_lamp_group_under_repair_cannot_be_booked_for_those_dates(app, setup):
+    from datetime import date
+
+    from festival.booking.availability import hold_repair_window
+    from festival.catalog.models import LampGroup
+    from festival.core.scope import supplier_scope
+
+    paris, _, supplier, dragon = setup
+    exhibition = world.exhibition(app, paris.id, starts_in_days=150)
+    with app.app_context(), supplier_scope(supplier.id):
+        hold_repair_window(db.session.get(LampGroup, dragon), date.today(),
+                           date.today() + timedelta(days=200))
+        db.session.commit()
+        db.session.remove()
+    with pytest.raises(DomainError) as refused:
+        world.request(app, paris.id, exhibition, supplier.id, [dragon])
+    assert "under repair" in refused.value.message

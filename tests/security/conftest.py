@@ -289,7 +289,7 @@ def supplier_profile_body(**changes) -> dict:
     body = {"name_zh": "自贡灯艺", "name_en": "Renamed Lanterns", "contact_name": "Li",
             "contact_email": "export@zigong.example", "contact_phone": "+86 813 555 0100",
             "address": "1 Caideng Road", "customs_code": "5103960123", "export_licence": "ZG-1",
-            "default_locale": "zh_Hans"}
+            "default_locale": "zh_Hans", "currency": "CNY"}
     body.update(changes)
     return body
 
