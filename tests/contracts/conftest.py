@@ -45,7 +45,24 @@ def parties(app, factory) -> Parties:
         factory.member(paris, email, role)
     factory.member(supplier, LI, "owner")
     factory.member(supplier, WANG, "staff")
+    # Everyone reads English here, so the pages' sentences can be checked as written; the
+    # contract PDF's Chinese and French are checked in test_contract_pdf.py.
+    speak_english(app, [CLAIRE, MARC, BOX, LI, WANG])
     return Parties(paris.id, supplier.id, world.exhibition(app, paris.id), world.service(app, supplier.id))
+
+
+def speak_english(app, emails: list[str]) -> None:
+    from sqlalchemy import select
+
+    from festival.accounts.models import User
+    from festival.core.db import db
+    from festival.core.scope import platform_scope
+
+    with app.app_context(), platform_scope("cli"):
+        for user in db.session.scalars(select(User).where(User.email.in_(emails))):
+            user.locale = "en"
+        db.session.commit()
+        db.session.remove()
 
 
 @pytest.fixture
