@@ -93,3 +93,20 @@ def test_country_filter_and_annual_report_show_the_trade_figures(app, client, tr
     text = normalize_spaces(pdf_text(pdf.data))
     assert "Lamp groups deployed now" in text and "Huacai Lanterns" in text
     assert "Export value by year" in text
+
+
+def test_the_csv_carries_the_trade_figures(app, client, trade_world):
+    from tests.dashboard.world import parse_csv
+
+    client.login(OPERATOR)
+    year = date.today().year
+    rows = parse_csv(client.get(f"/base/dashboard.csv?from={year}-01-01&to={year}-12-31")
+                     .get_data(as_text=True))
+    [paris] = [row for row in rows if row["breakdown"] == "deployed"]
+    assert (paris["key"], paris["name"], paris["lamp_groups"]) == ("FR", "Paris", "1")
+    shares = {row["key"]: row for row in rows if row["breakdown"] == "supplier_share"}
+    assert shares["huacai"]["revenue_converted"] == "300000.00"
+    assert shares["huacai"]["share_percent"] == "75.0"
+    years = {row["key"]: row for row in rows if row["breakdown"] == "export_year"}
+    assert years[str(year)]["revenue_converted"] == "400000.00"
+    assert years[str(year)]["growth_percent"] == "100.0" and years[str(year - 1)]["growth_percent"] == ""
