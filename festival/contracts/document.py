@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import select
 
 from festival.booking.models import Booking, BookingLine, OccupancyWindow
@@ -19,7 +18,7 @@ from festival.contracts.models import Contract
 from festival.contracts.services import first_departure, payment_terms
 from festival.core.db import db
 from festival.core.i18n import NATIVE_NAMES
-from festival.documents.pdf import html_to_pdf, render_html
+from festival.documents.pdf import html_to_pdf, render_html, render_sections
 from festival.suppliers.models import Supplier
 from festival.tenants.models import Tenant
 from festival.transit.models import TransportMode
@@ -57,9 +56,9 @@ def render_contract_pdf(contract: Contract, booking: Booking, signed_on: date) -
     context = dict(contract=contract, booking=booking, tenant=tenant, supplier=supplier, mode=mode,
                    lines=contract_lines(booking), signed_on=signed_on, departure=departure,
                    service_units=SERVICE_UNITS)
-    sections = [Markup(render_html(  # noqa: S704 - our own template's output, escaped by Jinja
-        "documents/contract_section.html", locale, language_name=NATIVE_NAMES.get(locale, locale),
-        terms=payment_terms(contract, departure, locale), **context))
-        for locale in contract.languages]
+    sections = render_sections(
+        "documents/contract_section.html", contract.languages,
+        lambda locale: {"language_name": NATIVE_NAMES.get(locale, locale),
+                        "terms": payment_terms(contract, departure, locale)}, **context)
     return html_to_pdf(render_html("documents/contract.html", contract.languages[0],
                                    sections=sections, **context))

@@ -98,6 +98,18 @@ def render_html(template: str, locale: str, **context) -> str:
             locale=locale, lang=locale.replace("_", "-"), dir=text_direction(locale), **context)
 
 
+def render_sections(template: str, locales: list[str], per_locale=None, **context) -> list:
+    """One section of a multilingual document per locale, each rendered in its own language
+    (``per_locale(locale)`` adds what differs), ready to be placed in the document's page."""
+    from markupsafe import Markup
+
+    sections = []
+    for locale in locales:
+        html = render_html(template, locale, **(per_locale(locale) if per_locale else {}), **context)
+        sections.append(Markup(html))  # noqa: S704  # nosec B704  # our own template's output, escaped by Jinja
+    return sections
+
+
 def html_to_pdf(html: str) -> bytes:
     """One PDF from one HTML document, with the fonts the system has for every script."""
     # Imported here: WeasyPrint loads Pango at import, which a web worker that never prints

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +19,7 @@ from festival.booking.models import Booking
 from festival.catalog.browse import read_catalog
 from festival.catalog.models import LampGroup
 from festival.core.db import db, utcnow
-from festival.documents.pdf import html_to_pdf, render_html
+from festival.documents.pdf import html_to_pdf, render_html, render_sections
 from festival.shipping.carnet import carnet_of
 from festival.shipping.services import legs_of
 from festival.suppliers.models import Supplier
@@ -112,8 +111,7 @@ def shipment_list(booking: Booking) -> ShipmentList:
 
 def _bilingual_pdf(section: str, document: str, **context) -> bytes:
     """One section per language, each rendered in its own locale, in one PDF."""
-    sections = [Markup(render_html(section, locale, **context))  # noqa: S704 - our template, escaped
-                for locale in LANGUAGES]
+    sections = render_sections(section, list(LANGUAGES), **context)
     return html_to_pdf(render_html(document, LANGUAGES[0], sections=sections, **context))
 
 

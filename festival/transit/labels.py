@@ -16,7 +16,8 @@ _LABELS = {
     "SAA": "SAA",
     "FLAME_RETARDANT": _l("Flame-retardant fabric"),
 }
-assert set(_LABELS) == set(CERTIFICATION_KINDS), "every certification kind needs a label"
+if set(_LABELS) != set(CERTIFICATION_KINDS):
+    raise RuntimeError("every certification kind needs a label")
 
 
 def certification_label(kind: str) -> str:
