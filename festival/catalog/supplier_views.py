@@ -49,6 +49,7 @@ from festival.core.storage import read_file
 from festival.suppliers.models import Supplier
 from festival.suppliers.views import bp
 from festival.tenants.views import portal_bp
+from festival.ticketing.portal import get_or_404
 from festival.transit.labels import certification_label
 from festival.transit.services import list_regions
 
@@ -70,14 +71,6 @@ def catalog_template_helpers() -> dict:
 def _today():
     """Today on the supplier portal's clock (Asia/Shanghai)."""
     return datetime.now(display_timezone()).date()
-
-
-def _get(model: type, row_id: int):
-    """A row of the open supplier's catalog; the scope filter hides other suppliers' rows."""
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 def _refused(form, error: DomainError) -> int:
@@ -152,7 +145,7 @@ def _lamp_group_page(lamp_group: LampGroup, status: int = 200, **forms):
 @bp.route("/catalog/<id:lamp_group_id>", methods=["GET", "POST"])
 @requires("catalog.view")
 def catalog_lamp_group(lamp_group_id: int):
-    lamp_group = _get(LampGroup, lamp_group_id)
+    lamp_group = get_or_404(LampGroup, lamp_group_id)
     if request.method != "POST":
         return _lamp_group_page(lamp_group)
     ensure("catalog.manage")
@@ -163,7 +156,7 @@ def catalog_lamp_group(lamp_group_id: int):
         services.update_lamp_group(lamp_group, _lamp_group_spec(form), current_user, _today())
     except DomainError as error:
         status = _refused(form, error)
-        return _lamp_group_page(_get(LampGroup, lamp_group_id), status, form=form)
+        return _lamp_group_page(get_or_404(LampGroup, lamp_group_id), status, form=form)
     return _saved(_("The lamp group is saved."), ".catalog_lamp_group", lamp_group_id=lamp_group.id)
 
 
@@ -177,7 +170,7 @@ def _component_spec(form) -> services.ComponentSpec:
 @bp.route("/catalog/<id:lamp_group_id>/components", methods=["POST"])
 @requires("catalog.manage")
 def catalog_component_add(lamp_group_id: int):
-    lamp_group = _get(LampGroup, lamp_group_id)
+    lamp_group = get_or_404(LampGroup, lamp_group_id)
     form = component_form(g.org.currency)
     if not form.validate_on_submit():
         return _lamp_group_page(lamp_group, 400, component_form=form)
@@ -185,14 +178,14 @@ def catalog_component_add(lamp_group_id: int):
         services.add_component(lamp_group, _component_spec(form), current_user)
     except DomainError as error:
         status = _refused(form, error)
-        return _lamp_group_page(_get(LampGroup, lamp_group_id), status, component_form=form)
+        return _lamp_group_page(get_or_404(LampGroup, lamp_group_id), status, component_form=form)
     return _saved(_("The component is added."), ".catalog_lamp_group", lamp_group_id=lamp_group_id)
 
 
 @bp.route("/catalog/components/<id:component_id>", methods=["GET", "POST"])
 @requires("catalog.view")
 def catalog_component(component_id: int):
-    component = _get(LampGroupComponent, component_id)
+    component = get_or_404(LampGroupComponent, component_id)
     if request.method != "POST":
         form = component_form(g.org.currency, obj=component)
         return render_template("catalog/component.html", form=form, component=component)
@@ -204,7 +197,7 @@ def catalog_component(component_id: int):
             services.update_component(component, _component_spec(form), current_user)
         except DomainError as error:
             status = _refused(form, error)
-            component = _get(LampGroupComponent, component_id)
+            component = get_or_404(LampGroupComponent, component_id)
         else:
             return _saved(_("The component is saved."), ".catalog_lamp_group",
                           lamp_group_id=component.lamp_group_id)
@@ -214,7 +207,7 @@ def catalog_component(component_id: int):
 @bp.route("/catalog/components/<id:component_id>/remove", methods=["POST"])
 @requires("catalog.manage")
 def catalog_component_remove(component_id: int):
-    component = _get(LampGroupComponent, component_id)
+    component = get_or_404(LampGroupComponent, component_id)
     require_action_form()
     lamp_group_id = component.lamp_group_id
     services.remove_component(component, current_user)
@@ -226,7 +219,7 @@ def catalog_component_remove(component_id: int):
 @bp.route("/catalog/<id:lamp_group_id>/photos", methods=["POST"])
 @requires("catalog.manage")
 def catalog_photo_add(lamp_group_id: int):
-    lamp_group = _get(LampGroup, lamp_group_id)
+    lamp_group = get_or_404(LampGroup, lamp_group_id)
     form = PhotoForm()
     upload = form.photo.data
     if not form.validate_on_submit() or not getattr(upload, "filename", ""):
@@ -237,14 +230,14 @@ def catalog_photo_add(lamp_group_id: int):
         services.add_photo(lamp_group, upload.read(), form.caption.data or "", current_user)
     except DomainError as error:
         status = _refused(form, error)
-        return _lamp_group_page(_get(LampGroup, lamp_group_id), status, photo_form=form)
+        return _lamp_group_page(get_or_404(LampGroup, lamp_group_id), status, photo_form=form)
     return _saved(_("The photo is added."), ".catalog_lamp_group", lamp_group_id=lamp_group_id)
 
 
 @bp.route("/catalog/photos/<id:photo_id>/remove", methods=["POST"])
 @requires("catalog.manage")
 def catalog_photo_remove(photo_id: int):
-    photo = _get(LampGroupPhoto, photo_id)
+    photo = get_or_404(LampGroupPhoto, photo_id)
     require_action_form()
     lamp_group_id = photo.lamp_group_id
     services.remove_photo(photo, current_user)
@@ -266,7 +259,7 @@ def photo_response(storage_key: str, content_type: str) -> Response:
 @bp.route(f"/catalog/photos/<id:photo_id>/<{PHOTO_SIZES}:size>")
 @requires("catalog.view")
 def catalog_photo(photo_id: int, size: str):
-    photo = _get(LampGroupPhoto, photo_id)
+    photo = get_or_404(LampGroupPhoto, photo_id)
     return photo_response(photo.thumbnail_key if size == "thumb" else photo.storage_key,
                           photo.content_type)
 
@@ -299,7 +292,7 @@ def _certification_spec(form) -> services.CertificationSpec:
 @bp.route("/catalog/<id:lamp_group_id>/certifications", methods=["POST"])
 @requires("catalog.manage")
 def catalog_certification_add(lamp_group_id: int):
-    lamp_group = _get(LampGroup, lamp_group_id)
+    lamp_group = get_or_404(LampGroup, lamp_group_id)
     form = CertificationForm().fill_choices()
     if not form.validate_on_submit():
         return _lamp_group_page(lamp_group, 400, certification_form=form)
@@ -307,7 +300,7 @@ def catalog_certification_add(lamp_group_id: int):
         services.add_certification(lamp_group, _certification_spec(form), current_user)
     except DomainError as error:
         status = _refused(form, error)
-        return _lamp_group_page(_get(LampGroup, lamp_group_id), status, certification_form=form)
+        return _lamp_group_page(get_or_404(LampGroup, lamp_group_id), status, certification_form=form)
     return _saved(_("The certification is added."), ".catalog_lamp_group",
                   lamp_group_id=lamp_group_id)
 
@@ -315,7 +308,7 @@ def catalog_certification_add(lamp_group_id: int):
 @bp.route("/catalog/certifications/<id:certification_id>", methods=["GET", "POST"])
 @requires("catalog.view")
 def catalog_certification(certification_id: int):
-    certification = _get(Certification, certification_id)
+    certification = get_or_404(Certification, certification_id)
     if request.method != "POST":
         form = CertificationForm(obj=certification).fill_choices()
         return render_template("catalog/certification.html", form=form,
@@ -328,7 +321,7 @@ def catalog_certification(certification_id: int):
             services.update_certification(certification, _certification_spec(form), current_user)
         except DomainError as error:
             status = _refused(form, error)
-            certification = _get(Certification, certification_id)
+            certification = get_or_404(Certification, certification_id)
         else:
             return _saved(_("The certification is saved."), ".catalog_lamp_group",
                           lamp_group_id=certification.lamp_group_id)
@@ -339,7 +332,7 @@ def catalog_certification(certification_id: int):
 @bp.route("/catalog/certifications/<id:certification_id>/remove", methods=["POST"])
 @requires("catalog.manage")
 def catalog_certification_remove(certification_id: int):
-    certification = _get(Certification, certification_id)
+    certification = get_or_404(Certification, certification_id)
     require_action_form()
     lamp_group_id = certification.lamp_group_id
     services.remove_certification(certification, current_user)
@@ -352,7 +345,7 @@ def catalog_certification_remove(certification_id: int):
 @bp.route("/catalog/<id:lamp_group_id>/inspections", methods=["POST"])
 @requires("catalog.manage")
 def catalog_inspection_add(lamp_group_id: int):
-    lamp_group = _get(LampGroup, lamp_group_id)
+    lamp_group = get_or_404(LampGroup, lamp_group_id)
     form = InspectionForm().fill_choices()
     if not form.validate_on_submit():
         return _lamp_group_page(lamp_group, 400, inspection_form=form)
@@ -362,7 +355,7 @@ def catalog_inspection_add(lamp_group_id: int):
         services.record_inspection(lamp_group, spec, current_user, _today())
     except DomainError as error:
         status = _refused(form, error)
-        return _lamp_group_page(_get(LampGroup, lamp_group_id), status, inspection_form=form)
+        return _lamp_group_page(get_or_404(LampGroup, lamp_group_id), status, inspection_form=form)
     message = (_("The damage is recorded: the lamp group is under repair and cannot be booked "
                  "until %(date)s.", date=format_local_date(spec.repair_until))
                if lamp_group.status == LampGroup.UNDER_REPAIR and spec.repair_until
@@ -373,7 +366,7 @@ def catalog_inspection_add(lamp_group_id: int):
 @bp.route("/catalog/<id:lamp_group_id>/repair-done", methods=["POST"])
 @requires("catalog.manage")
 def catalog_repair_done(lamp_group_id: int):
-    lamp_group = _get(LampGroup, lamp_group_id)
+    lamp_group = get_or_404(LampGroup, lamp_group_id)
     require_action_form()
     services.finish_repair(lamp_group, _today(), current_user)
     return _saved(_("The repair is done: the lamp group is available again."),
@@ -423,7 +416,7 @@ def catalog_service_new():
 @bp.route("/services/<id:service_id>", methods=["GET", "POST"])
 @requires("catalog.view")
 def catalog_service(service_id: int):
-    service = _get(ServiceOffering, service_id)
+    service = get_or_404(ServiceOffering, service_id)
     form = _service_form(service)
     if request.method != "POST":
         return _service_page(form, service)
@@ -434,5 +427,5 @@ def catalog_service(service_id: int):
         services.update_service(service, _service_spec(form), current_user)
     except DomainError as error:
         status = _refused(form, error)
-        return _service_page(form, _get(ServiceOffering, service_id), status)
+        return _service_page(form, get_or_404(ServiceOffering, service_id), status)
     return _saved(_("The service is saved."), ".catalog_services")

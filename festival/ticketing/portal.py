@@ -58,7 +58,7 @@ def sales_template_helpers() -> dict:
 
 
 def get_or_404(model: type, object_id: int):
-    """A row of the open tenant; another tenant's id is not found (the scope filter hides it)."""
+    """A row of the open tenant or supplier; another's id is not found (the scope filter hides it)."""
     row = db.session.get(model, object_id)
     if row is None:
         abort(404)
