@@ -84,6 +84,14 @@ def _name_fields(form_class: type) -> None:
             validators=[optional(), max_length(4000)]))
 
 
+def _with_names(form_class: type, **kwargs):
+    """An instance of ``form_class`` with its per-language name and description fields (added
+    to a subclass made per request: the shipped languages are read from the app)."""
+    named = type(f"Named{form_class.__name__}", (form_class,), {})
+    _name_fields(named)
+    return named(**kwargs)
+
+
 def texts_of(form, prefix: str) -> dict[str, str]:
     """The texts typed per language (``name_zh_Hans``…) as the model stores them."""
     return {code: form[f"{prefix}_{code}"].data or "" for code in form_locales()}
@@ -125,11 +133,7 @@ def lamp_group_form(currency: str, regions: list[Region], locale: str, **kwargs)
     """The lamp group form: a name and description field per language, the price labelled with
     the supplier's currency."""
 
-    class CatalogLampGroupForm(LampGroupForm):
-        pass
-
-    _name_fields(CatalogLampGroupForm)
-    form = CatalogLampGroupForm(**kwargs)
+    form = _with_names(LampGroupForm, **kwargs)
     form.weekly_price.label.text = _("Weekly price (%(currency)s)", currency=currency)
     form.theme.choices = _choices(THEME_LABELS)
     form.home_country.choices = country_choices(locale)
@@ -196,11 +200,7 @@ class ServiceForm(FlaskForm):
 
 
 def service_form(currency: str, **kwargs) -> ServiceForm:
-    class CatalogServiceForm(ServiceForm):
-        pass
-
-    _name_fields(CatalogServiceForm)
-    form = CatalogServiceForm(**kwargs)
+    form = _with_names(ServiceForm, **kwargs)
     form.price.label.text = _("Price (%(currency)s)", currency=currency)
     form.kind.choices = _choices(SERVICE_KIND_LABELS)
     form.unit.choices = _choices(UNIT_LABELS)
