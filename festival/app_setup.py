@@ -113,11 +113,15 @@ def _register_blueprints(app: Flask) -> None:
     from festival.checkin import api as _checkin_api  # noqa: F401  adds API routes
     from festival.checkin import portal as _checkin_pages  # noqa: F401  adds portal routes
     from festival.checkin import scanner as _scanner_pages  # noqa: F401  adds portal routes
+    from festival.closures import views as _closures_pages  # noqa: F401  adds its routes
     from festival.contracts import views as _contract_pages  # noqa: F401  both portals' routes
     from festival.dashboard import base_views as _dashboard_base  # noqa: F401  adds base routes
     from festival.dashboard import portal as _dashboard_pages  # noqa: F401  adds portal routes
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
+    from festival.exposure import views as _exposure_pages  # noqa: F401  adds its routes
+    from festival.groups import views as _groups_pages  # noqa: F401  adds its routes
     from festival.ops.views import bp as ops_bp
+    from festival.passes import views as _passes_pages  # noqa: F401  adds its routes
     from festival.payments import portal as _payment_pages  # noqa: F401  adds portal routes
     from festival.payments.webhooks import bp as webhooks_bp
     from festival.public.views import bp as public_bp
@@ -128,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.ticketing import portal as _sales_pages  # noqa: F401  adds portal routes
     from festival.ticketing import storefront as _shop_pages  # noqa: F401  adds storefront routes
     from festival.transit import base_views as _transit_pages  # noqa: F401  adds base routes
+    from festival.waitlist import views as _waitlist_pages  # noqa: F401  adds its routes
 
     # Machines, not browsers, post to these: they authenticate by token or signature, not CSRF.
     csrf.exempt(api_bp)

@@ -43,7 +43,9 @@ def register_commands(app: Flask) -> None:
 
 
 DOMAIN_COMMAND_MODULES = ("festival.booking.commands", "festival.contracts.commands",
-                          "festival.shipping.commands")
+                          "festival.shipping.commands", "festival.closures.commands",
+                          "festival.waitlist.commands", "festival.passes.commands",
+                          "festival.groups.commands", "festival.exposure.commands")
 
 
 @click.command("create-operator")

@@ -29,9 +29,13 @@ from festival.catalog.models import (  # noqa: F401
     ServiceOffering,
 )
 from festival.checkin.models import CheckIn, EntryCount, Gate  # noqa: F401
+from festival.closures import models as _closures_models  # noqa: F401
 from festival.contracts.models import Contract, PaymentInstalment, PaymentTransfer  # noqa: F401
 from festival.dashboard.models import CountryGroup, ExchangeRate, ReportingSettings  # noqa: F401
 from festival.exhibitions.models import Exhibition  # noqa: F401
+from festival.exposure import models as _exposure_models  # noqa: F401
+from festival.groups import models as _groups_models  # noqa: F401
+from festival.passes import models as _passes_models  # noqa: F401
 from festival.payments.models import ProcessedEvent  # noqa: F401
 from festival.reporting.models import (  # noqa: F401
     ManualCount,
@@ -64,3 +68,4 @@ from festival.transit.models import (  # noqa: F401
     TransitRoute,
     TransportMode,
 )
+from festival.waitlist import models as _waitlist_models  # noqa: F401

@@ -38,6 +38,15 @@ def pdf_text(pdf: bytes) -> str:
     return normalize_spaces(_tool(["pdftotext", "-layout", "-enc", "UTF-8"], pdf))
 
 
+def shows_across_lines(needle: str, text: str) -> bool:
+    """Whether the text shows the needle, wherever the layout broke its lines.
+
+    Spaces and line breaks are ignored on both sides: a long date wraps at a place that depends on
+    which day the test runs, and Chinese or Japanese lines break without a space.
+    """
+    return "".join(needle.split()) in "".join(text.split())
+
+
 def normalize_spaces(text: str) -> str:
     """Babel's no-break and narrow no-break spaces as plain ones, to compare amounts and dates."""
     for space in ("\u00a0", "\u202f", "\u2009"):

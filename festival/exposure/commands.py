@@ -1,0 +1,3 @@
+"""Periodic commands of festival.exposure (registered through festival.cli.DOMAIN_COMMAND_MODULES)."""
+
+COMMANDS: list = []

@@ -1,0 +1,1 @@
+"""Pages of festival.exposure (routes are added to the portals' blueprints when imported)."""

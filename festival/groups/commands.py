@@ -1,0 +1,3 @@
+"""Periodic commands of festival.groups (registered through festival.cli.DOMAIN_COMMAND_MODULES)."""
+
+COMMANDS: list = []

@@ -1,0 +1,1 @@
+"""Tables of festival.groups (filled in by the issue-6 work)."""

@@ -1,0 +1,1 @@
+"""Tables of festival.passes (filled in by the issue-6 work)."""

@@ -1,0 +1,3 @@
+"""Waiting lists per night that keep groups together: freed places are offered in order as
+time-limited holds.
+"""

@@ -1,0 +1,1 @@
+"""Pages of festival.waitlist (routes are added to the portals' blueprints when imported)."""

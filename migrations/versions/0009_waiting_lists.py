@@ -1,0 +1,26 @@
+"""Waiting lists per night
+
+Revision ID: 0009_waiting_lists
+Revises: 0008_closures
+Create Date: 2026-11-24 00:55:00
+
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import festival.core.db  # noqa: F401
+from festival.core.rls import disable_owner_rls, enable_owner_rls  # noqa: F401
+
+# revision identifiers, used by Alembic.
+revision = '0009_waiting_lists'
+down_revision = '0008_closures'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
