@@ -44,4 +44,10 @@ if [ ! -f "$npm_stamp" ]; then
   npm ci --omit=dev --no-audit --no-fund --loglevel=error
   touch "$npm_stamp"
 fi
-LANTERN_ENV=development .venv/bin/festival compile-translations >/dev/null
+# Compiled only when a catalog changed: a second install running beside tests never rewrites the
+# .mo files they read (CI runs the SQLite and PostgreSQL suites side by side).
+mo_stamp=.venv/.catalogs-$(cat translations/*/LC_MESSAGES/messages.po | sha256sum | cut -c1-16)
+if [ ! -f "$mo_stamp" ] || ! ls translations/*/LC_MESSAGES/messages.mo >/dev/null 2>&1; then
+  LANTERN_ENV=development .venv/bin/festival compile-translations >/dev/null
+  rm -f .venv/.catalogs-* && touch "$mo_stamp"
+fi
