@@ -18,6 +18,11 @@ pytestmark = postgres_only
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
+def _script(name: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(SCRIPTS / name), *args], capture_output=True, text=True,
+                          check=check)
+
+
 def _counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -51,13 +56,10 @@ def test_a_backup_restores_into_an_empty_database_with_its_files(app, factory, t
         key = save_file("drill", b"a logo's bytes", "png")
     storage = Path(app.config["STORAGE_PATH"])
 
-    run = subprocess.run(["bash", str(SCRIPTS / "backup.sh"), OWNER_URL, str(storage), str(tmp_path / "backups")],
-                         capture_output=True, text=True, check=True)
-    dump, files = run.stdout.split()
+    dump, files = _script("backup.sh", OWNER_URL, str(storage), str(tmp_path / "backups")).stdout.split()
 
     restored_store = tmp_path / "restored-files"
-    subprocess.run(["bash", str(SCRIPTS / "restore.sh"), dump, files, restore_url, str(restored_store)],
-                   capture_output=True, text=True, check=True)
+    _script("restore.sh", dump, files, restore_url, str(restored_store))
 
     before, after = _counts(OWNER_URL), _counts(restore_url)
     assert after == before
@@ -78,11 +80,8 @@ def test_a_backup_restores_into_an_empty_database_with_its_files(app, factory, t
 def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(app, factory, tmp_path):
     factory.tenant("paris", country="FR", currency="EUR", timezone="Europe/Paris")
     storage = Path(app.config["STORAGE_PATH"])
-    run = subprocess.run(["bash", str(SCRIPTS / "backup.sh"), OWNER_URL, str(storage), str(tmp_path / "b")],
-                         capture_output=True, text=True, check=True)
-    dump, files = run.stdout.split()
+    dump, files = _script("backup.sh", OWNER_URL, str(storage), str(tmp_path / "b")).stdout.split()
     before = _counts(OWNER_URL)
-    failed = subprocess.run(["bash", str(SCRIPTS / "restore.sh"), dump, files, OWNER_URL, str(tmp_path / "f")],
-                            capture_output=True, text=True, check=False)
+    failed = _script("restore.sh", dump, files, OWNER_URL, str(tmp_path / "f"), check=False)
     assert failed.returncode != 0 and "already exists" in failed.stderr
     assert _counts(OWNER_URL) == before
