@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from festival.api import idempotency, openapi, schemas, tokens
 from festival.core.db import db
 from festival.core.errors import Conflict, DomainError, NotFound, render_error
+from festival.core.extensions import order_api_limit
 from festival.core.i18n import LOCALES, negotiate_locale
 from festival.core.scope import Scope, enter_scope, switch_scope
 from festival.exhibitions.models import Exhibition
@@ -228,12 +229,14 @@ def _create_order() -> tuple[dict, int]:
 
 
 @bp.post("/orders")
+@order_api_limit
 @requires_scope("orders:write")
 def order_create():
     return _once(_create_order)
 
 
 @bp.post("/orders/<id:order_id>/cancel")
+@order_api_limit
 @requires_scope("orders:write")
 def order_cancel(order_id: int):
     def cancel() -> tuple[dict, int]:

@@ -20,6 +20,7 @@ from festival.checkin.schemas import CODE_LENGTH, body_of, device, parse_sync, t
 from festival.checkin.verify import FOREIGN, FORGED
 from festival.core.db import db
 from festival.core.errors import NotFound
+from festival.core.extensions import checkin_limit
 from festival.exhibitions.models import Exhibition
 
 
@@ -53,6 +54,7 @@ def _once(work: idempotency.Work):
 
 
 @bp.post("/checkins")
+@checkin_limit
 @requires_scope("checkin:write")
 def checkin_create():
     def admit() -> tuple[dict, int]:
@@ -67,6 +69,7 @@ def checkin_create():
 
 
 @bp.post("/checkins/sync")
+@checkin_limit
 @requires_scope("checkin:write")
 def checkin_sync():
     def synchronise() -> tuple[dict, int]:

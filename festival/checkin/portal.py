@@ -23,6 +23,7 @@ from festival.checkin.models import Gate
 from festival.checkin.schemas import CODE_LENGTH, body_of, device, parse_sync, text
 from festival.core.db import db
 from festival.core.errors import ERROR_TITLES, DomainError, NotFound
+from festival.core.extensions import checkin_limit
 from festival.core.forms import ActionForm, require_action_form
 from festival.exhibitions.models import Exhibition
 from festival.tenants.views import portal_bp
@@ -70,6 +71,7 @@ def _place(exhibition_id: int, gate_id: int) -> tuple[Exhibition, Gate]:
 
 
 @portal_bp.route("/checkin/<id:exhibition_id>/<id:gate_id>/scan", methods=["POST"])
+@checkin_limit
 @requires("checkin.scan")
 @json_errors
 def checkin_scan(exhibition_id: int, gate_id: int):
@@ -82,6 +84,7 @@ def checkin_scan(exhibition_id: int, gate_id: int):
 
 
 @portal_bp.route("/checkin/<id:exhibition_id>/<id:gate_id>/sync", methods=["POST"])
+@checkin_limit
 @requires("checkin.scan")
 @json_errors
 def checkin_sync(exhibition_id: int, gate_id: int):

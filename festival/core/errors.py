@@ -56,7 +56,9 @@ ERROR_HINTS = {
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/webhooks/")
+    # The gate scanner's JSON calls get JSON answers too (a throttled scan, say).
+    return (request.path.startswith("/api/") or request.path.startswith("/webhooks/")
+            or request.is_json)
 
 
 def render_error(status: int, message: str | None = None):
