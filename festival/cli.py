@@ -45,7 +45,8 @@ def register_commands(app: Flask) -> None:
 DOMAIN_COMMAND_MODULES = ("festival.booking.commands", "festival.contracts.commands",
                           "festival.shipping.commands", "festival.closures.commands",
                           "festival.waitlist.commands", "festival.passes.commands",
-                          "festival.groups.commands", "festival.exposure.commands")
+                          "festival.groups.commands", "festival.exposure.commands",
+                          "festival.jobs.commands")
 
 
 @click.command("create-operator")

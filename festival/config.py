@@ -83,6 +83,7 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "MIGRATION_DATABASE_URL": normalize_database_url(migration_url),
         "REDIS_URL": redis_url,
+        "JOB_QUEUE": env.get("JOB_QUEUE", "lantern"),
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
         "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),

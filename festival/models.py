@@ -35,6 +35,7 @@ from festival.dashboard.models import CountryGroup, ExchangeRate, ReportingSetti
 from festival.exhibitions.models import Exhibition  # noqa: F401
 from festival.exposure import models as _exposure_models  # noqa: F401
 from festival.groups import models as _groups_models  # noqa: F401
+from festival.jobs.outbox import OutboxMail  # noqa: F401
 from festival.passes import models as _passes_models  # noqa: F401
 from festival.payments.models import ProcessedEvent  # noqa: F401
 from festival.reporting.models import (  # noqa: F401

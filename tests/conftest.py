@@ -298,3 +298,25 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+# --- metrics: read /metrics as Prometheus does ----------------------------------------------------
+
+METRICS_TOKEN = "scrape-7b1e0c2d9a"
+
+
+@pytest.fixture
+def scraper(app, client, monkeypatch):
+    """Reads /metrics as Prometheus does: ``scrape()`` gives {(name, labels): value}."""
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", METRICS_TOKEN)
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def scrape() -> dict[tuple[str, frozenset], float]:
+        response = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert response.status_code == 200 and response.content_type.startswith("text/plain")
+        return {(sample.name, frozenset(sample.labels.items())): sample.value
+                for family in text_string_to_metric_families(response.get_data(as_text=True))
+                for sample in family.samples}
+
+    return scrape

@@ -1,8 +1,10 @@
 """Email in the recipient's language, sent only once the data it speaks of is committed.
 
-SMTP when ``MAIL_SERVER`` is set; otherwise (the embedded default) each message is
-written to the outbox folder under instance/ and announced on the console. A message may
-carry attachments (PDF tickets) and callbacks that learn whether the server took it or
+Messages queued during a transaction become rows of the mail outbox in that same transaction
+(festival.jobs.outbox), delivered after the commit by the job worker, or inline without Redis.
+SMTP when ``MAIL_SERVER`` is set; otherwise (the embedded default) each message is written to
+the outbox folder under instance/ and announced on the console. A message may carry
+attachments (PDF tickets) and a ``track`` callback that learns whether the server took it or
 refused it, so the sender can record the delivery on its own rows.
 """
 
@@ -11,15 +13,16 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from festival.core.db import db
@@ -36,10 +39,10 @@ class OutgoingMail:
     # (file name, content type, bytes), e.g. ("tickets-K7Q2-M9XD.pdf", "application/pdf", b"%PDF…").
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     locale: str | None = None  # announced as Content-Language
-    # Called after the server (or the outbox) took the message.
-    on_sent: Callable[[], None] | None = None
-    # Called with the server's answer when it refuses the message (bad recipient, rejected data).
-    on_failure: Callable[[str], None] | None = None
+    # Who learns how the delivery went, as data (the worker may be another process):
+    # {"callback": "module:function", "args": [...]}, called with the args, then "sent" or
+    # "refused" and the server's refusal (None when sent).
+    track: dict | None = None
 
 
 def compose_mail(to: str, template: str, locale: str, **context) -> OutgoingMail:
@@ -81,19 +84,21 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     return message
 
 
-def send_now(mail: OutgoingMail) -> None:
-    """Deliver one message through SMTP or into the outbox folder.
+def send_message(message: bytes, recipient: str) -> None:
+    """Deliver one built message through SMTP or into the outbox folder.
 
     Raises smtplib.SMTPException when the server refuses it, OSError when it cannot be reached.
     """
     config = current_app.config
-    message = build_message(mail)
+    parsed = BytesParser(policy=policy.default).parsebytes(message)
     if not config["MAIL_SERVER"]:
         outbox = Path(config["MAIL_OUTBOX"])
         outbox.mkdir(parents=True, exist_ok=True)
         path = outbox / f"{uuid.uuid4().hex}.eml"
-        path.write_bytes(bytes(message))
-        log.warning("mail to %s: %s (saved to %s)\n%s", mail.to, mail.subject, path, mail.text)
+        path.write_bytes(message)
+        body = parsed.get_body(("plain",))
+        log.warning("mail to %s: %s (saved to %s)\n%s", recipient, parsed["Subject"], path,
+                    body.get_content() if body is not None else "")
         return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
@@ -101,7 +106,7 @@ def send_now(mail: OutgoingMail) -> None:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+        smtp.send_message(parsed, to_addrs=[recipient])
 
 
 def _answer(code: int, text: bytes | str) -> str:
@@ -119,44 +124,34 @@ def refusal_text(error: smtplib.SMTPException) -> str | None:
     return None
 
 
-def _notify(callback: Callable, *args) -> None:
-    # The commit has happened: a failing callback must not turn the finished request into an error.
-    try:
-        callback(*args)
-    except Exception:
-        log.exception("mail delivery callback failed")
-
-
-def deliver(mail: OutgoingMail) -> None:
-    """Send now and tell the mail's callbacks how it went; never raises."""
-    try:
-        send_now(mail)
-    except smtplib.SMTPException as error:
-        refusal = refusal_text(error)
-        if refusal is None:
-            log.exception("mail to %s could not be delivered", mail.to)
-            return
-        log.warning("mail to %s refused: %s", mail.to, refusal)
-        if mail.on_failure is not None:
-            _notify(mail.on_failure, refusal)
+@event.listens_for(Session, "before_commit")
+def _store_queued_mail(session: Session) -> None:
+    """Write the queued messages into the outbox, inside the transaction that is committing."""
+    queued = session.info.pop("outgoing_mail", None)
+    if not queued:
         return
-    except OSError:
-        # Unreachable server: not a refusal; the delivery stays unknown (not sent yet).
-        log.exception("mail to %s could not be delivered", mail.to)
-        return
-    if mail.on_sent is not None:
-        _notify(mail.on_sent)
+    from festival.jobs.outbox import OutboxMail
+
+    rows = [OutboxMail(recipient=mail.to, subject=mail.subject[:300],
+                       message=bytes(build_message(mail)), track=mail.track) for mail in queued]
+    session.add_all(rows)
+    session.info.setdefault("outbox_rows", []).extend(rows)
 
 
 @event.listens_for(Session, "after_commit")
 def _send_committed_mail(session: Session) -> None:
     if session.in_nested_transaction():
-        return  # a savepoint was released: the transaction that queued the mail may still roll back
-    for mail in session.info.pop("outgoing_mail", []):
-        deliver(mail)
+        return  # a savepoint was released: the transaction that wrote the rows may still roll back
+    rows = session.info.pop("outbox_rows", [])
+    if rows:
+        from festival.jobs.outbox import dispatch
+
+        # The identity, not the attribute: the committed objects are expired.
+        dispatch([inspect(row).identity[0] for row in rows])
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back_mail(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction ended
         session.info.pop("outgoing_mail", None)
+        session.info.pop("outbox_rows", None)

@@ -6,8 +6,8 @@ prometheus_client. Under gunicorn several worker processes each count their own 
 in files there and a scrape adds up every worker's; without it, this process's registry.
 
 Counters move where the work is done, inside its transaction: one that then rolls back (a
-failed commit) has still been counted. No job-queue depth yet: there is no job queue (issue 7's
-rq work is not built).
+failed commit) has still been counted. The job-queue depth and the mail waiting in the outbox
+are read at scrape time (one Redis call, one indexed count).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
@@ -65,6 +66,20 @@ def checkin_recorded(result: str) -> None:
     CHECKINS.labels(result).inc()
 
 
+def _backlog() -> bytes:
+    """Work waiting now: read at scrape time, so the same in every worker process."""
+    from festival.jobs.outbox import pending_count
+    from festival.jobs.queue import queue_depth
+
+    registry = CollectorRegistry()
+    depth = queue_depth()
+    if depth is not None:
+        Gauge("lantern_job_queue_depth", "Jobs waiting in the Redis queue.", registry=registry).set(depth)
+    Gauge("lantern_mail_outbox_pending", "Mail written but not delivered yet.",
+          registry=registry).set(pending_count())
+    return generate_latest(registry)
+
+
 def exposition() -> tuple[bytes, str]:
     """The text exposition of every metric (all workers' in multiprocess mode), and its type."""
     path = os.environ.get(MULTIPROCESS_ENV)
@@ -73,4 +88,4 @@ def exposition() -> tuple[bytes, str]:
         MultiProcessCollector(registry, path=path)
     else:
         registry = REGISTRY
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(registry) + _backlog(), CONTENT_TYPE_LATEST

@@ -64,10 +64,8 @@ def record_delivery(order_id: int, tenant_id: int, status: str, error: str | Non
 
 
 def _track_delivery(mail: OutgoingMail, order: Order, tenant: Tenant) -> None:
-    # Plain ids only: the ORM objects are expired by the time the callbacks run.
-    order_id, tenant_id = order.id, tenant.id
-    mail.on_sent = lambda: record_delivery(order_id, tenant_id, SENT)
-    mail.on_failure = lambda refusal: record_delivery(order_id, tenant_id, REFUSED, refusal)
+    # Plain ids as data: the ORM objects are expired by then, and the worker is another process.
+    mail.track = {"callback": "festival.ticketing.notify:record_delivery", "args": [order.id, tenant.id]}
 
 
 def confirmation_mail(order: Order, tenant: Tenant, to: str | None = None) -> OutgoingMail:

@@ -17,7 +17,15 @@ from festival.documents.tickets import render_ticket_pdf, render_tickets_pdf
 from festival.ticketing import orders, signing
 from festival.ticketing.models import Ticket
 from tests.conftest import translated
-from tests.documents.conftest import buy, dark_pixel_share, pdf_fonts, pdf_pages, pdf_text, shop, shows_across_lines
+from tests.documents.conftest import (
+    buy,
+    dark_pixel_share,
+    pdf_fonts,
+    pdf_pages,
+    pdf_text,
+    shop,
+    shows_across_lines,
+)
 
 TERMS_FR = "Billets non remboursables. Les animaux ne sont pas admis."
 
@@ -32,7 +40,8 @@ def test_french_tickets_show_the_night_slot_codes_and_terms(app, sales_world):
         document = render_tickets_pdf(order, tenant)
     text = pdf_text(document)
     assert pdf_pages(document) == 3
-    assert shows_across_lines(format_date(world.first_night, "full", locale="fr"), text)  # e.g. "mercredi 25 novembre 2026"
+    # e.g. "mercredi 25 novembre 2026"
+    assert shows_across_lines(format_date(world.first_night, "full", locale="fr"), text)
     assert "18:00–19:00" in text
     for expected in ("Lumières de Chine", "Adulte", "Enfant", "Marie Curie", "Parc Floral",
                      "Route de la Pyramide", order_code, TERMS_FR, *codes):
@@ -46,7 +55,8 @@ def test_terms_fall_back_to_the_tenants_language_and_english_reads_english(app, 
         tenant.ticket_terms = {"fr": TERMS_FR}
         order = buy(tenant, world, {world.adult_id: 1}, locale="en", notify=False)
         text = pdf_text(render_tickets_pdf(order, tenant))
-    assert shows_across_lines(format_date(world.first_night, "full", locale="en"), text)  # "Wednesday, November 25, 2026"
+    # "Wednesday, November 25, 2026"
+    assert shows_across_lines(format_date(world.first_night, "full", locale="en"), text)
     assert "Lantern Festival" in text and "Lumières de Chine" not in text  # the English title
     assert TERMS_FR in text
     assert "Show this ticket at the gate" in text and "Admits 1 person" in text
@@ -108,7 +118,8 @@ def test_japanese_and_arabic_tickets_embed_a_font_for_their_script(app, sales_wo
     assert all(code in text for code in codes)
     if title:
         assert title in text and "大人" in text
-        assert shows_across_lines(format_date(world.first_night, "full", locale="ja"), text)  # "2026年11月25日水曜日"
+        # "2026年11月25日水曜日"
+        assert shows_across_lines(format_date(world.first_night, "full", locale="ja"), text)
     # pdffonts shows the text is set in a font of the script; the title band shows it prints ink.
     assert dark_pixel_share(document, crop=(20, 35, 300, 40)) > 0.01
 

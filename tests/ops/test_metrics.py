@@ -8,9 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from prometheus_client.parser import text_string_to_metric_families
-
 from festival.checkin import services
 from festival.checkin.models import Gate
 from festival.core.db import db
@@ -18,24 +15,11 @@ from festival.exhibitions.models import Exhibition
 from festival.ops.metrics import MULTIPROCESS_ENV
 from festival.tenants.models import Tenant
 from tests.checkin.gates import build_gate_world, in_scope, tickets
+from tests.conftest import METRICS_TOKEN as TOKEN
 
-TOKEN = "scrape-7b1e0c2d9a"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def scraper(app, client, monkeypatch):
-    """Reads /metrics as Prometheus does: ``scrape()`` gives {(name, labels): value}."""
-    monkeypatch.setitem(app.config, "METRICS_TOKEN", TOKEN)
-
-    def scrape() -> dict[tuple[str, frozenset], float]:
-        response = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
-        assert response.status_code == 200 and response.content_type.startswith("text/plain")
-        return {(sample.name, frozenset(sample.labels.items())): sample.value
-                for family in text_string_to_metric_families(response.get_data(as_text=True))
-                for sample in family.samples}
-
-    return scrape
 
 
 def test_metrics_are_a_404_without_a_configured_token(app, client):
