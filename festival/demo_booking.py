@@ -26,6 +26,7 @@ from festival.catalog import services as catalog
 from festival.catalog.models import LampGroup, ServiceOffering
 from festival.contracts import services as contracts
 from festival.core.db import db, utcnow
+from festival.core.mail import discard_queued_mail
 from festival.exhibitions.models import Exhibition
 from festival.exhibitions.services import ExhibitionPlan, create_exhibition
 from festival.shipping import carnet as carnets
@@ -289,5 +290,4 @@ def seed_bookings(operator: User, today: date | None = None) -> None:
     if expired.status != Booking.EXPIRED:
         raise RuntimeError("the demo's unanswered request should have expired")
     # The demo's steps wrote emails to its people; nobody needs them at start.
-    db.session.flush()
-    db.session.info.pop("outgoing_mail", None)
+    discard_queued_mail()

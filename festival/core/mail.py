@@ -1,6 +1,6 @@
 """Email in the recipient's language, sent only once the data it speaks of is committed.
 
-Messages queued during a transaction become rows of the mail outbox in that same transaction
+A queued message is a row of the mail outbox written in the current transaction
 (festival.jobs.outbox), delivered after the commit by the job worker, or inline without Redis.
 SMTP when ``MAIL_SERVER`` is set; otherwise (the embedded default) each message is written to
 the outbox folder under instance/ and announced on the console. A message may carry
@@ -56,11 +56,27 @@ def compose_mail(to: str, template: str, locale: str, **context) -> OutgoingMail
 
 
 def queue_mail(mail: OutgoingMail) -> None:
-    """Send ``mail`` when the current transaction commits; drop it if it rolls back."""
+    """Write ``mail`` to the outbox in the current transaction; it leaves after the commit and
+    is gone with a rollback (a row, so hooks that run while the transaction commits may queue too)."""
+    from festival.jobs.outbox import OutboxMail
+
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback before any SQL still drops the mail
-    session.info.setdefault("outgoing_mail", []).append(mail)
+    row = OutboxMail(recipient=mail.to, subject=mail.subject[:300], message=bytes(build_message(mail)),
+                     track=mail.track)
+    session.add(row)
+    session.info.setdefault("outbox_rows", []).append(row)
+
+
+def discard_queued_mail() -> None:
+    """Drop what this transaction queued (seeded demo steps that nobody needs to read)."""
+    session = db.session()
+    for row in session.info.pop("outbox_rows", []):
+        if row in session.new:
+            session.expunge(row)
+        elif inspect(row).persistent:
+            session.delete(row)
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -124,34 +140,21 @@ def refusal_text(error: smtplib.SMTPException) -> str | None:
     return None
 
 
-@event.listens_for(Session, "before_commit")
-def _store_queued_mail(session: Session) -> None:
-    """Write the queued messages into the outbox, inside the transaction that is committing."""
-    queued = session.info.pop("outgoing_mail", None)
-    if not queued:
-        return
-    from festival.jobs.outbox import OutboxMail
-
-    rows = [OutboxMail(recipient=mail.to, subject=mail.subject[:300],
-                       message=bytes(build_message(mail)), track=mail.track) for mail in queued]
-    session.add_all(rows)
-    session.info.setdefault("outbox_rows", []).extend(rows)
-
-
 @event.listens_for(Session, "after_commit")
 def _send_committed_mail(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released: the transaction that wrote the rows may still roll back
-    rows = session.info.pop("outbox_rows", [])
-    if rows:
+    # The identity, not the attribute: the committed objects are expired. A row added in a
+    # savepoint that rolled back has none (it was never written).
+    ids = [state.identity[0] for state in map(inspect, session.info.pop("outbox_rows", []))
+           if state.identity is not None]
+    if ids:
         from festival.jobs.outbox import dispatch
 
-        # The identity, not the attribute: the committed objects are expired.
-        dispatch([inspect(row).identity[0] for row in rows])
+        dispatch(ids)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back_mail(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction ended
-        session.info.pop("outgoing_mail", None)
         session.info.pop("outbox_rows", None)
