@@ -21,7 +21,9 @@ MAX_SEASON_DAYS = 366
 MAX_SHOWCASE = 60  # lamp groups on show, per language
 MAX_SHOWCASE_NAME = 120
 # Paths under /<tenant>/ that are not an exhibition's shop.
-RESERVED_EXHIBITION_SLUGS = frozenset({"manage", "logo", "brand-css", "api", "static", "pay"})
+# The first path segments of the storefront's own pages (tests/exhibitions checks the list).
+RESERVED_EXHIBITION_SLUGS = frozenset({"manage", "logo", "brand-css", "api", "static", "pay",
+                                       "closure", "operator", "pass", "o", "w"})
 MESSAGES = {
     "slug": _l("Use 2 to 40 lowercase letters, digits or hyphens."),
     "slug_taken": _l("Another exhibition of yours uses this address."),
