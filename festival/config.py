@@ -117,6 +117,8 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         # How long a pending order holds its places while the visitor pays.
         "ORDER_HOLD_MINUTES": int(env.get("ORDER_HOLD_MINUTES", "15")),
+        # How long places freed for a waiting group stay held for it (festival.waitlist).
+        "WAITLIST_HOLD_MINUTES": int(env.get("WAITLIST_HOLD_MINUTES", "120")),
         # A night's missing visitor report is reminded this many hours after the night closed.
         "VISITOR_REPORT_REMINDER_HOURS": int(env.get("VISITOR_REPORT_REMINDER_HOURS", "10")),
         # Anonymous exhibition pages are kept this many seconds per worker (0: off).

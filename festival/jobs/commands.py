@@ -20,6 +20,7 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 SCHEDULE: tuple[tuple[str, int], ...] = (
     ("expire-holds", MINUTE),
     ("deliver-mail", MINUTE),
+    ("offer-waiting-lists", MINUTE),
     ("remind-visitor-reports", HOUR),
     ("expire-booking-requests", DAY),
     ("remind-overdue-payments", DAY),
