@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, Numeric, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.db import OrganisationColumns, PlatformRow, db
@@ -29,6 +29,12 @@ class Tenant(PlatformRow, OrganisationColumns, db.Model):
     default_vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     # Visitors may cancel their own order up to this many hours before their slot; None: never.
     visitor_cancel_hours: Mapped[int | None] = mapped_column(Integer)
+    # Visitors may move their paid order to another night up to this many hours before their
+    # slot; None: never (festival.ticketing.moves).
+    visitor_change_hours: Mapped[int | None] = mapped_column(Integer)
+    # A moved order whose ticket types cost less now: "keep" (the booking stays as paid) or
+    # "refund" (the difference goes back). A higher price is never charged.
+    price_difference_rule: Mapped[str] = mapped_column(String(8), default="keep")
     # Printed on every ticket, per language: {"fr": "…"}.
     ticket_terms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # Stripe Connect: the tenant's own account (direct charges); None sells through the platform.
@@ -37,6 +43,12 @@ class Tenant(PlatformRow, OrganisationColumns, db.Model):
     application_fee_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     # Ed25519 private key (raw 32 bytes) signing this tenant's ticket QR codes.
     ticket_signing_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # The seller's legal details printed on invoices (festival.groups): postal address and
+    # VAT or tax number.
+    legal_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # A tour operator's block still unpaid this many days after its reminder is released.
+    group_release_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     # Loaded through the scope filter: from another tenant's scope this list is empty.
     members: Mapped[list[TenantMember]] = relationship(  # noqa: F821
         "TenantMember", viewonly=True, order_by="TenantMember.id")

@@ -45,6 +45,7 @@ CATEGORY_LABELS = {
     TicketType.CONCESSION: _l("Concession"),
     TicketType.FAMILY: _l("Family"),
     TicketType.VIP: _l("VIP"),
+    TicketType.PASS: _l("Season or multi-visit pass"),
 }
 STATUS_LABELS = {
     Order.PENDING: _l("Pending payment"),
@@ -55,13 +56,15 @@ STATUS_LABELS = {
 }
 # "Box office" names a staff role in the catalogs; a sales channel reads differently.
 CHANNEL_LABELS = {Order.ONLINE: _l("Online"), Order.BOX_OFFICE: _l("Sold at the box office"),
-                  Order.API: _l("API")}
+                  Order.API: _l("API"), Order.PASS: _l("Reserved with a pass"),
+                  Order.GROUP: _l("Tour operator's group block")}
 METHOD_LABELS = {
     TEST: _l("Test payment"),
     STRIPE: _l("Card (Stripe)"),
     CASH: _l("Cash"),
     CARD_ON_SITE: _l("Card on site"),
     "invoice": _l("Invoice"),
+    "pass": _l("Pass"),
 }
 TICKET_STATUS_LABELS = {"valid": _l("Valid"), "used": _l("Used"), "void": _l("Void")}
 VOUCHER_KIND_LABELS = {Voucher.PERCENT: _l("Percentage"), Voucher.FIXED: _l("Fixed amount")}
@@ -108,6 +111,8 @@ class TicketTypeForm(FlaskForm):
     price = AmountField(_l("Price"), validators=[input_required()])
     vat_rate = AmountField(_l("VAT rate (%)"), validators=[input_required()])
     persons = WholeNumberField(_l("Persons admitted per ticket"), default=1, validators=[input_required()])
+    visits = WholeNumberField(_l("Entries of a multi-visit pass (empty: every night of the season)"),
+                              validators=[optional()])
     sale_starts_at = LocalDateTimeField(_l("Sale starts (local time, optional)"), validators=[optional()])
     sale_ends_at = LocalDateTimeField(_l("Sale ends (local time, optional)"), validators=[optional()])
     min_per_order = WholeNumberField(_l("Minimum per order"), default=0, validators=[input_required()])
@@ -156,13 +161,17 @@ class SalesSettingsForm(FlaskForm):
     cancellation = ChoiceField(_l("Visitors cancelling their own order"), validators=[required()])
     cancel_hours = WholeNumberField(_l("Until how many hours before the entry slot"),
                                     validators=[optional()])
+    night_change = ChoiceField(_l("Visitors changing the night of their order"), validators=[required()])
+    change_hours = WholeNumberField(_l("Until how many hours before the entry slot"),
+                                    validators=[optional()])
+    price_rule = ChoiceField(_l("When a moved order's tickets cost less now"), validators=[required()])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.cancellation.data == "allowed" and self.cancel_hours.data is None \
-                and not self.cancel_hours.errors:
-            self.cancel_hours.errors.append(_("Enter the number of hours."))
-            return False
+        for choice, hours in ((self.cancellation, self.cancel_hours), (self.night_change, self.change_hours)):
+            if choice.data == "allowed" and hours.data is None and not hours.errors:
+                hours.errors.append(_("Enter the number of hours."))
+                valid = False
         return valid
 
 
@@ -177,6 +186,9 @@ def sales_settings_form(offered: list[str], **kwargs) -> SalesSettingsForm:
     form.vat_mode.choices = [("include", _("include VAT")), ("exclude", _("exclude VAT (VAT is added)"))]
     form.cancellation.choices = [("off", _("not allowed: visitors ask you")),
                                  ("allowed", _("allowed until a number of hours before the slot"))]
+    form.night_change.choices = list(form.cancellation.choices)
+    form.price_rule.choices = [("keep", _("the visitor keeps the booking as paid")),
+                               ("refund", _("the difference is refunded to the visitor"))]
     return form
 
 

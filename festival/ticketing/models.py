@@ -63,7 +63,8 @@ class TicketType(TenantOwned, db.Model):
     CONCESSION = "concession"
     FAMILY = "family"
     VIP = "vip"
-    CATEGORIES = (ADULT, CHILD, CONCESSION, FAMILY, VIP)
+    PASS = "pass"  # noqa: S105  a season or multi-visit pass (festival.passes), not a secret
+    CATEGORIES = (ADULT, CHILD, CONCESSION, FAMILY, VIP, PASS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exhibition_id: Mapped[int] = mapped_column(ForeignKey("exhibition.id", ondelete="CASCADE"),
@@ -79,6 +80,8 @@ class TicketType(TenantOwned, db.Model):
     max_per_order: Mapped[int] = mapped_column(Integer, default=10)
     position: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Passes only: entries a multi-visit pass gives in all; None: every night of the season.
+    visits: Mapped[int | None] = mapped_column(Integer)
 
     def name(self, locale: str, fallback: str) -> str:
         return self.names.get(locale) or self.names.get(fallback) or next(
@@ -136,7 +139,9 @@ class Order(TenantOwned, db.Model):
     ONLINE = "online"
     BOX_OFFICE = "box_office"
     API = "api"
-    CHANNELS = (ONLINE, BOX_OFFICE, API)
+    PASS = "pass"  # noqa: S105  a free entry a pass holder reserved (festival.passes)
+    GROUP = "group"  # a tour operator's block, paid by invoice (festival.groups)
+    CHANNELS = (ONLINE, BOX_OFFICE, API, PASS, GROUP)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12))  # what the visitor quotes: "K7Q2-M9XD"

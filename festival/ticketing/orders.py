@@ -44,6 +44,8 @@ from festival.ticketing.sales_counts import count_refund, count_sale
 
 MAX_TICKETS_PER_ORDER = 100
 SELLING = (Exhibition.ON_SALE, Exhibition.RUNNING)
+# session.info key: ids of the slots whose places were returned in the open transaction.
+FREED_SLOTS = "ticketing.freed_slots"
 
 MESSAGES = {
     "email": _l("Enter a valid email address."),
@@ -90,6 +92,9 @@ class OrderRequest:
     channel: str = Order.ONLINE
     payment_method: str = "test"
     holder_names: dict[int, list[str]] = field(default_factory=dict)
+    # False for a tour operator's group block: a group books past a visitor's per-type
+    # minimum and maximum (the order ceiling MAX_TICKETS_PER_ORDER still holds).
+    per_order_limits: bool = True
 
 
 def normalize_email(email: str) -> str:
@@ -112,6 +117,9 @@ def return_places(slot_id: int, persons: int) -> None:
     db.session.execute(
         update(EntrySlot).where(EntrySlot.id == slot_id, EntrySlot.taken >= persons)
         .values(taken=EntrySlot.taken - persons).execution_options(synchronize_session=False))
+    # Noted for the commit: the waiting list of the slot's night is offered the freed places
+    # in this same transaction (festival/waitlist/hooks.py), before anyone else can buy them.
+    db.session.info.setdefault(FREED_SLOTS, set()).add(slot_id)
 
 
 def _use_voucher(voucher_id: int) -> bool:
@@ -218,9 +226,10 @@ def sellable_slot(slot_id: int, now: datetime, type_ids: list[int]) -> tuple[Ent
 
 def price_request(tenant: Tenant, slot: EntrySlot, types: dict[int, TicketType],
                   quantities: dict[int, int], voucher_code: str, locale: str,
-                  now: datetime) -> tuple[Quote, Voucher | None]:
+                  now: datetime, per_order_limits: bool = True) -> tuple[Quote, Voucher | None]:
     """Check the ticket types (``types``: those of the slot's exhibition asked for) and the
-    voucher, and price them (no writes)."""
+    voucher, and price them (no writes). ``per_order_limits=False``: a group block, which the
+    types' per-order minimum and maximum do not bind."""
     quantities = _check_quantities(quantities)
     lines = []
     for type_id, quantity in quantities.items():
@@ -230,9 +239,9 @@ def price_request(tenant: Tenant, slot: EntrySlot, types: dict[int, TicketType],
         name = tt.name(locale, tenant.default_locale)
         if not tt.on_sale_at(now):
             raise _fail("type_window", name=name)
-        if quantity > tt.max_per_order:
+        if per_order_limits and quantity > tt.max_per_order:
             raise _fail("type_max", count=tt.max_per_order, name=name)
-        if quantity < tt.min_per_order:
+        if per_order_limits and quantity < tt.min_per_order:
             raise _fail("type_min", count=tt.min_per_order, name=name)
         lines.append((tt, quantity))
     lines.sort(key=lambda line: (line[0].position, line[0].id))
@@ -270,7 +279,7 @@ def create_order(tenant: Tenant, request: OrderRequest, actor: User | None = Non
     locale = request.locale if request.locale in LOCALES else tenant.default_locale
     slot, types = sellable_slot(request.slot_id, now, _type_ids(request.quantities))
     priced, voucher = price_request(tenant, slot, types, request.quantities, request.voucher_code,
-                                    locale, now)
+                                    locale, now, request.per_order_limits)
     _hold_places(slot, priced.persons, now)
     if voucher is not None and not _use_voucher(voucher.id):
         raise _fail("voucher_used")
@@ -304,21 +313,28 @@ class PaymentOutcome(enum.Enum):
     NO_CAPACITY = "no_capacity"  # paid after its hold lapsed and the places are gone: refund
 
 
-def _next_receipt_number(tenant_id: int, year: int) -> str:
+def next_yearly_number(counter: type, tenant_id: int, year: int) -> int:
+    """The next number of the open tenant's ``year`` in ``counter`` (a tenant-owned model with
+    ``year`` and ``last_number``, unique per tenant and year): no gaps, no repeats, since the
+    increment is one UPDATE … RETURNING in the caller's transaction. Receipts and invoices."""
     for _attempt in range(3):
         number = db.session.execute(
-            update(ReceiptCounter).where(ReceiptCounter.year == year)
-            .values(last_number=ReceiptCounter.last_number + 1)
-            .returning(ReceiptCounter.last_number)
+            update(counter).where(counter.year == year)
+            .values(last_number=counter.last_number + 1)
+            .returning(counter.last_number)
             .execution_options(synchronize_session=False)).scalar()
         if number is not None:
-            return f"{year}-{number:06d}"
+            return number
         try:
             with db.session.begin_nested():
-                db.session.add(ReceiptCounter(tenant_id=tenant_id, year=year, last_number=0))
+                db.session.add(counter(tenant_id=tenant_id, year=year, last_number=0))
         except IntegrityError:
-            pass  # another order created this year's counter first: count on it
+            pass  # another transaction created this year's counter first: count on it
     raise Conflict(str(_l("Please try again in a moment.")))
+
+
+def _next_receipt_number(tenant_id: int, year: int) -> str:
+    return f"{year}-{next_yearly_number(ReceiptCounter, tenant_id, year):06d}"
 
 
 def issue_tickets(order: Order, tenant: Tenant) -> list[Ticket]:
@@ -351,6 +367,26 @@ def qr_payload(ticket: Ticket, tenant: Tenant) -> str:
     return signing.sign_ticket(tenant, ticket.code)
 
 
+def mark_paid(order: Order, now: datetime) -> bool:
+    """Pending → paid in one conditional UPDATE: True only for the one caller that changed it
+    (a repeated webhook, a second click); ``order`` is re-read either way."""
+    changed = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == Order.PENDING)
+        .values(status=Order.PAID, paid_at=now).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(order)
+    return bool(changed)
+
+
+def record_payment(order: Order, tenant: Tenant, provider: str, reference: str, amount: Decimal,
+                   actor: User | None, now: datetime) -> None:
+    """The charge on a paid order and its receipt number (``mark_paid`` came first)."""
+    db.session.add(Payment(tenant_id=tenant.id, order_id=order.id, kind=Payment.CHARGE,
+                           provider=provider, reference=reference, amount=amount,
+                           currency=order.currency, created_at=now,
+                           created_by_id=actor.id if actor else None))
+    order.receipt_number = _next_receipt_number(tenant.id, now.year)
+
+
 def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str, amount: Decimal,
                     actor: User | None = None, now: datetime | None = None,
                     notify: bool = True) -> PaymentOutcome:
@@ -359,11 +395,7 @@ def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str,
     ``notify=False`` issues without the confirmation mail (a box-office sale with no address,
     seeded demo data); staff can still send it later from the order page."""
     now = now or utcnow()
-    changed = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == Order.PENDING)
-        .values(status=Order.PAID, paid_at=now).execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(order)
-    if not changed:
+    if not mark_paid(order, now):
         if order.status in (Order.PAID, Order.REFUNDED):
             return PaymentOutcome.ALREADY_PAID
         # The hold lapsed (or the visitor cancelled) before the money arrived.
@@ -372,16 +404,15 @@ def confirm_payment(order: Order, tenant: Tenant, provider: str, reference: str,
         if order.voucher_id is not None:
             _use_voucher(order.voucher_id)  # honoured at the price paid, even if now used up
         order.status, order.paid_at, order.cancelled_at = Order.PAID, now, None
-    db.session.add(Payment(tenant_id=tenant.id, order_id=order.id, kind=Payment.CHARGE,
-                           provider=provider, reference=reference, amount=amount,
-                           currency=order.currency, created_at=now,
-                           created_by_id=actor.id if actor else None))
-    order.receipt_number = _next_receipt_number(tenant.id, now.year)
+    record_payment(order, tenant, provider, reference, amount, actor, now)
     count_sale(order, issue_tickets(order, tenant), amount)  # the dashboards' figures, same transaction
     if notify:
         from festival.ticketing.notify import send_confirmation
 
         send_confirmation(order, tenant)
+    from festival.passes.services import issue_passes  # a pass ticket also opens a pass
+
+    issue_passes(order, tenant, notify)
     metrics.order_paid()
     return PaymentOutcome.PAID
 

@@ -171,7 +171,7 @@ def _type_spec(form) -> setup.TicketTypeSpec:
         persons=form.persons.data, sale_starts_at=_utc(form.sale_starts_at.data),
         sale_ends_at=_utc(form.sale_ends_at.data), min_per_order=form.min_per_order.data,
         max_per_order=form.max_per_order.data, position=form.position.data or 0,
-        is_active=form.is_active.data)
+        is_active=form.is_active.data, visits=form.visits.data)
 
 
 def _type_data(tt: TicketType | None) -> dict:
@@ -185,7 +185,7 @@ def _type_data(tt: TicketType | None) -> dict:
                 vat_rate=plain_decimal(tt.vat_rate),
                 persons=tt.persons, sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
                 min_per_order=tt.min_per_order, max_per_order=tt.max_per_order, position=tt.position,
-                is_active=tt.is_active)
+                is_active=tt.is_active, visits=tt.visits)
     return data
 
 
@@ -291,7 +291,9 @@ def _settings_data() -> dict:
     data.update(vat_mode="include" if tenant.prices_include_vat else "exclude",
                 default_vat_rate=plain_decimal(tenant.default_vat_rate),
                 cancellation="off" if tenant.visitor_cancel_hours is None else "allowed",
-                cancel_hours=tenant.visitor_cancel_hours)
+                cancel_hours=tenant.visitor_cancel_hours,
+                night_change="off" if tenant.visitor_change_hours is None else "allowed",
+                change_hours=tenant.visitor_change_hours, price_rule=tenant.price_difference_rule)
     return data
 
 
@@ -300,7 +302,9 @@ def _settings_from(form) -> SalesSettings:
     return SalesSettings(
         prices_include_vat=form.vat_mode.data == "include", default_vat_rate=form.default_vat_rate.data,
         visitor_cancel_hours=(form.cancel_hours.data or 0) if allowed else None,
-        ticket_terms={code: form[f"terms_{code}"].data or "" for code in g.org.offered_locales})
+        ticket_terms={code: form[f"terms_{code}"].data or "" for code in g.org.offered_locales},
+        visitor_change_hours=(form.change_hours.data or 0) if form.night_change.data == "allowed" else None,
+        price_difference_rule=form.price_rule.data)
 
 
 @portal_bp.route("/sales-settings", methods=["GET", "POST"])

@@ -81,6 +81,20 @@ def count_refund(order: Order, tickets: list[Ticket], amount: Decimal) -> None:
          refunded_persons=sum(t.persons for t in tickets), refunded=amount)
 
 
+def count_move(order: Order, tickets: list[Ticket], old_night: date, new_night: date) -> None:
+    """Move a moved order's figures to its new night (called by ``moves.move_order``): its moved
+    tickets, and all its money, which ``sales_from_orders`` counts on the order's own night.
+    Void tickets stay on the night they were refunded from, as their slot does."""
+    if old_night == new_night:
+        return
+    money = {name: db.session.scalar(select(func.coalesce(func.sum(Payment.amount), ZERO)).where(
+        Payment.order_id == order.id, Payment.kind == kind))
+        for name, kind in (("revenue", Payment.CHARGE), ("refunded", Payment.REFUND))}
+    moved = {"tickets": len(tickets), "persons": sum(t.persons for t in tickets), **money}
+    _add(order, old_night, **{name: -value for name, value in moved.items()})
+    _add(order, new_night, **moved)
+
+
 def maintained_sales(exhibition_ids: list[int] | None = None) -> dict[Key, SalesFigures]:
     """The maintained figures within the open scope."""
     query = select(SalesCount)

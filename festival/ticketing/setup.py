@@ -31,6 +31,8 @@ MESSAGES = {
     "limits": _l("Per-order limits: a minimum from 0, a maximum from 1 to 100, "
                  "and the minimum not above the maximum."),
     "window": _l("The sale must end after it starts."),
+    "visits": _l("A multi-visit pass gives 2 to 100 entries; leave it empty for a season pass. "
+                 "Only passes have entries."),
     "code": _l("A voucher code has 3 to 40 letters, digits or hyphens."),
     "code_taken": _l("Another voucher uses this code."),
     "kind": _l("Choose a percentage or a fixed amount."),
@@ -59,6 +61,7 @@ class TicketTypeSpec:
     max_per_order: int = 10
     position: int = 0
     is_active: bool = True
+    visits: int | None = None  # passes: entries in all; None: every night of the season
 
 
 def _money(value) -> Decimal:
@@ -96,6 +99,8 @@ def check_ticket_type(tenant: Tenant, spec: TicketTypeSpec) -> None:
         raise _fail("limits")
     if spec.sale_starts_at and spec.sale_ends_at and spec.sale_ends_at <= spec.sale_starts_at:
         raise _fail("window")
+    if spec.visits is not None and (spec.category != TicketType.PASS or not 2 <= spec.visits <= 100):
+        raise _fail("visits")
 
 
 def _apply_type(tt: TicketType, spec: TicketTypeSpec) -> None:
@@ -104,6 +109,7 @@ def _apply_type(tt: TicketType, spec: TicketTypeSpec) -> None:
     tt.persons, tt.position, tt.is_active = spec.persons, spec.position, spec.is_active
     tt.sale_starts_at, tt.sale_ends_at = spec.sale_starts_at, spec.sale_ends_at
     tt.min_per_order, tt.max_per_order = spec.min_per_order, spec.max_per_order
+    tt.visits = spec.visits
 
 
 def create_ticket_type(tenant: Tenant, exhibition: Exhibition, spec: TicketTypeSpec,
