@@ -35,10 +35,11 @@ PLATFORM_REASONS = frozenset(
         "demo",  # seeding demo data
         "catalog.browse",  # a tenant reading the suppliers' published catalog: read only
         "booking.parties",  # a booking's step telling the other party's team: read only
+        "exposure.supplier",  # a supplier's lamp groups' visitors, summed per night: read only
     }
 )
 # Platform scopes that read across owners but must never write.
-READ_ONLY_REASONS = frozenset({"catalog.browse", "booking.parties"})
+READ_ONLY_REASONS = frozenset({"catalog.browse", "booking.parties", "exposure.supplier"})
 
 
 class ScopeError(RuntimeError):
