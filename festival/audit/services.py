@@ -127,6 +127,20 @@ AUDIT_LABELS = {
     "festival.transit.city_region.assigned": _l("Host city placed in a transit region"),
     "festival.transit.certification_requirement.added": _l("Certification requirement added"),
     "festival.transit.certification_requirement.removed": _l("Certification requirement removed"),
+    "festival.groups.operator.registered": _l("Tour operator registered"),
+    "festival.groups.operator.updated": _l("Tour operator changed"),
+    "festival.groups.invoice_details.updated": _l("Invoice details changed"),
+    "festival.groups.block.booked": _l("Group block booked"),
+    "festival.groups.block.paid": _l("Group invoice paid"),
+    "festival.groups.block.reminded": _l("Group invoice reminded"),
+    "festival.groups.block.released": _l("Unpaid group block released"),
+    "festival.closures.closure.created": _l("Night closed"),
+    "festival.closures.closure.reminded": _l("Closure reminder sent"),
+    "festival.closures.order.credited": _l("Closed night credited as a voucher"),
+    "festival.ticketing.order.moved": _l("Order moved to another night"),
+    "festival.passes.visit.reserved": _l("Pass visit reserved"),
+    "festival.passes.visit.cancelled": _l("Pass visit cancelled"),
+    "festival.passes.pass.voided": _l("Pass voided"),
 }
 
 

@@ -22,6 +22,7 @@ SCHEDULE: tuple[tuple[str, int], ...] = (
     ("deliver-mail", MINUTE),
     ("offer-waiting-lists", MINUTE),
     ("remind-visitor-reports", HOUR),
+    ("remind-group-invoices", HOUR),
     ("expire-booking-requests", DAY),
     ("remind-overdue-payments", DAY),
     ("remind-carnets", DAY),
