@@ -14,7 +14,7 @@ from festival.core.db import db
 from festival.groups.models import InvoiceCounter
 from festival.ticketing import orders
 from festival.ticketing.sales_counts import maintained_sales, sales_from_orders
-from tests.conftest import row_counts
+from tests.conftest import row_counts, translated
 from tests.documents.conftest import normalize_spaces, pdf_pages, pdf_text, shows_across_lines
 from tests.groups.journey import (
     OPERATOR_EMAIL,
@@ -145,7 +145,9 @@ def test_bad_input_answers_clearly_and_writes_nothing(app, factory, make_client,
     long_reference = operator.book(world.slot_ids[0], {world.adult_id: 1}, "x" * 121)
     assert long_reference.status_code == 400
     forged = operator.client.get(f"/paris/operator/{'x' * 43}/")
-    assert forged.status_code == 404 and "This link is not valid." in text_of(forged)
+    # No operator to speak for: the page is in the tenant's language.
+    refusal = translated(app, "fr", "This link is not valid. Use the link in the organiser's email.")
+    assert forged.status_code == 404 and refusal in text_of(forged)
     assert row_counts(app) == before
 
     manager = signed_in(make_client, staff.emails["manager"])

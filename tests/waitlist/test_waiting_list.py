@@ -9,12 +9,13 @@ import re
 from datetime import timedelta
 
 from babel.dates import format_date
+from babel.support import Translations
 from sqlalchemy import update
 
 from festival.core.db import db, utcnow
 from festival.core.scope import tenant_scope
 from festival.waitlist.models import WaitingRequest
-from tests.conftest import row_counts
+from tests.conftest import row_counts, translated
 from tests.security.conftest import text_of
 from tests.ticketing.portal_staff import order_state, signed_in
 from tests.waitlist.world import free_places, requests, sold_out_night, ticket_ids
@@ -60,7 +61,8 @@ def test_group_joins_a_sold_out_night_then_buys_the_places_a_refund_frees(
     assert joined.status_code == 303 and "/w/" in joined.headers["Location"]
     couple = make_client()
     assert join(couple, sold, 2, "couple@example.com", "Ann Lee").status_code == 303
-    assert "Your position: 1" in mailbox.text(mailbox.to("famille@example.fr")[-1])
+    assert translated(app, "fr", "Your position: %(position)s", position=1) in mailbox.text(
+        mailbox.to("famille@example.fr")[-1])
     assert "Your position: 2" in mailbox.text(mailbox.to("couple@example.com")[-1])
     french_night = format_date(world.first_night, "full", locale="fr")
     assert french_night in mailbox.to("famille@example.fr")[-1]["Subject"]  # the family's language
@@ -82,9 +84,14 @@ def test_group_joins_a_sold_out_night_then_buys_the_places_a_refund_frees(
 
     # The family follows the link (page in French, times in Paris time) and buys.
     path, page = page_of(client, mailbox, "famille@example.fr", headers=FR)
-    assert "4 places are held for you" in page and "18:00–19:00" in page
+    held = Translations.load(app.config["TRANSLATIONS_PATH"], ["fr"]).ngettext(
+        "%(num)d place is held for you", "%(num)d places are held for you", 4) % {"num": 4}
+    assert held in page and "18:00–19:00" in page
     too_many = client.post_form(f"{path}/buy", {f"quantity_{world.adult_id}": "5"}, token_from=path)
-    assert too_many.status_code == 400 and "at most 4 persons" in text_of(too_many)
+    too_many_text = translated(app, "fr", "Your tickets admit %(persons)s persons, but %(held)s places "
+                               "are held for you. Choose tickets for at most %(held)s persons.",
+                               persons=5, held=4)
+    assert too_many.status_code == 400 and too_many_text in text_of(too_many)
     assert requests(app, world)["famille@example.fr"]["status"] == "offered"
     bought = client.post_form(f"{path}/buy", {f"quantity_{world.adult_id}": "2",
                                               f"quantity_{world.child_id}": "2"}, token_from=path)
@@ -101,7 +108,8 @@ def test_group_joins_a_sold_out_night_then_buys_the_places_a_refund_frees(
     assert any(m["Subject"] and "Lumières de Chine" in m["Subject"]
                for m in mailbox.to("famille@example.fr"))  # the tickets' confirmation
     assert free_places(app, world) == [0, 0, 0, 0]
-    assert "See your order" in text_of(client.get(path, headers=EN))
+    # The request's page speaks the family's language, whatever the browser asks for.
+    assert translated(app, "fr", "See your order") in text_of(client.get(path, headers=EN))
 
 
 def test_a_group_of_four_is_not_offered_three_places_and_a_later_pair_is_served(
