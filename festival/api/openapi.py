@@ -39,6 +39,7 @@ def _list_of(name: str, paginated: bool = False) -> dict:
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 INTEGER = {"type": "integer"}
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 MONEY = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "A decimal amount.",
          "examples": ["18.50"]}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, in UTC."}
@@ -51,6 +52,11 @@ TEXTS = {"type": "object", "additionalProperties": STRING,
 def _object(properties: dict, required: list[str] | None = None) -> dict:
     return {"type": "object", "properties": properties,
             "required": list(properties) if required is None else required}
+
+
+def _closed(properties: dict, required: list[str]) -> dict:
+    """A request body: the views refuse unknown fields (a typo is never ignored), so say so."""
+    return {**_object(properties, required), "additionalProperties": False}
 
 
 ORDER_SUMMARY = {
@@ -126,12 +132,11 @@ SCHEMAS = {
         "type": "object", "additionalProperties": False,
         "required": ["slot_id", "items", "email", "name"],
         "properties": {
-            "slot_id": {"type": "integer", "minimum": 1},
+            "slot_id": ID,
             "items": {"type": "array", "minItems": 1, "items": {
                 "type": "object", "additionalProperties": False,
                 "required": ["ticket_type_id", "quantity"],
-                "properties": {"ticket_type_id": {"type": "integer", "minimum": 1},
-                               "quantity": {"type": "integer", "minimum": 1}}},
+                "properties": {"ticket_type_id": ID, "quantity": ID}},
                 "description": "Each ticket type at most once."},
             "email": {"type": "string", "format": "email", "maxLength": 254},
             "name": {"type": "string", "minLength": 1, "maxLength": 160},
@@ -253,7 +258,7 @@ PATHS = {
     "/orders/{order_id}/cancel": {"post": _operation(
         "cancelOrder", "Cancel a pending order: its places return at once", "orders:write",
         {"200": _json(_schema("Order"), "The cancelled order.")},
-        ["NotFound", "Conflict", "Unprocessable"],
+        ["BadRequest", "NotFound", "Conflict", "Unprocessable"],
         [_ref("parameters", "OrderId"), _ref("parameters", "IdempotencyKey")])},
     "/openapi.json": {"get": _operation(
         "getOpenApi", "This description", None,
@@ -280,17 +285,17 @@ _SCAN_RESULT = _object({
         "slot": {"type": "string", "description": "The slot's start, HH:MM on the tenant's clock."}}},
 })
 SCHEMAS.update({
-    "ScanRequest": _object({"code": {"type": "string", "minLength": 1, "maxLength": 400,
+    "ScanRequest": _closed({"code": {"type": "string", "minLength": 1, "maxLength": 400,
                                      "description": "The QR payload LNT1.<slug>.<code>.<sig> or "
                                                     "a typed ticket code."},
-                            "exhibition_id": INTEGER, "gate_id": INTEGER,
+                            "exhibition_id": ID, "gate_id": ID,
                             "device": {"type": "string", "maxLength": 64}},
                            ["code", "exhibition_id", "gate_id"]),
     "ScanAnswer": {**_SCAN_RESULT, "properties": {**_SCAN_RESULT["properties"], "counts": _COUNTS},
                    "required": [*_SCAN_RESULT["required"], "counts"]},
-    "SyncRequest": _object({
-        "exhibition_id": INTEGER, "gate_id": INTEGER, "device": {"type": "string", "maxLength": 64},
-        "scans": {"type": "array", "maxItems": 500, "items": _object({
+    "SyncRequest": _closed({
+        "exhibition_id": ID, "gate_id": ID, "device": {"type": "string", "maxLength": 64},
+        "scans": {"type": "array", "maxItems": 500, "items": _closed({
             "code": {"type": "string", "minLength": 1, "maxLength": 400},
             "scanned_at": {"type": "string", "format": "date-time",
                            "description": "The device's clock, ISO 8601 with its offset."},
