@@ -14,6 +14,7 @@ ENVIRONMENTS = ("production", "development", "testing")
 _MIN_SECRET_LENGTH = 32
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+STORAGE_BACKENDS = ("folder", "database")
 
 
 class ConfigError(RuntimeError):
@@ -33,6 +34,13 @@ def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}.")
+    return value
 
 
 def _secret_key(env: Mapping[str, str], environment: str, instance_path: Path) -> str:
@@ -106,7 +114,14 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "MAIL_USE_SSL": _flag(env, "MAIL_USE_SSL"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Lantern <no-reply@lantern.invalid>"),
         "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        # `festival deliver-mail` leaves outbox rows younger than this to the queue's worker.
+        "MAIL_SWEEP_GRACE_SECONDS": int(env.get("MAIL_SWEEP_GRACE_SECONDS", "30")),
         "STORAGE_PATH": env.get("STORAGE_PATH", str(instance_path / "files")),
+        # folder: files under STORAGE_PATH (one machine); database: rows of stored_file, seen by
+        # every web instance and worker without a shared disk (festival.core.storage).
+        "STORAGE_BACKEND": _choice(env, "STORAGE_BACKEND", STORAGE_BACKENDS, "folder"),
+        # Keys of the caches shared in Redis start with this (one per deployment sharing a Redis).
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "lantern"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -31,6 +31,7 @@ from festival.catalog.models import (  # noqa: F401
 from festival.checkin.models import CheckIn, EntryCount, Gate  # noqa: F401
 from festival.closures import models as _closures_models  # noqa: F401
 from festival.contracts.models import Contract, PaymentInstalment, PaymentTransfer  # noqa: F401
+from festival.core.stored_files import StoredFile  # noqa: F401
 from festival.dashboard.models import CountryGroup, ExchangeRate, ReportingSettings  # noqa: F401
 from festival.exhibitions.models import Exhibition  # noqa: F401
 from festival.exposure import models as _exposure_models  # noqa: F401

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
-from collections.abc import Callable
 from datetime import date, datetime
 
 import flask_babel
@@ -26,6 +24,7 @@ from festival.core.extensions import limiter
 from festival.core.forms import ActionForm, require_action_form
 from festival.core.i18n import LOCALE_COOKIE, current_locale, display_timezone, format_rate
 from festival.core.reference import SLUG_PATTERN
+from festival.core.shared_cache import SharedCache
 from festival.documents.pdf import visit_of
 from festival.exhibitions.models import Exhibition
 from festival.payments.gateways import STRIPE, TEST, online_gateway
@@ -37,11 +36,14 @@ from festival.ticketing.pricing import tax_by_rate
 from festival.ticketing.store_forms import CheckoutForm, GatewayDecisionForm, checkout_form
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The shape of every secret link token (orders, closure links, waiting-list requests, passes):
+# checked before any query, so a malformed token is a 404 without a database read.
 SECRET = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ONLINE_METHODS = (TEST, STRIPE)
 
 
-def _checkout_limit() -> str:
+def checkout_limit() -> str:
+    """The rate limit of the shop's forms that hold places (checkout, pass visits, waiting lists)."""
     # Generous: a family retrying a refused form is fine, a script hammering the form is not.
     return current_app.config["CHECKOUT_RATE_LIMIT"]
 
@@ -61,7 +63,8 @@ def in_language(values: dict[str, str]) -> str:
 
 # --- an exhibition and its nights --------------------------------------------------------------
 
-def _exhibition(slug: str) -> Exhibition:
+def exhibition_on_sale(slug: str) -> Exhibition:
+    """The open tenant's exhibition with this slug while it sells; else a 404 saying so."""
     exhibition = None
     if SLUG_PATTERN.fullmatch(slug):
         exhibition = db.session.scalar(select(Exhibition).where(Exhibition.slug == slug))
@@ -71,7 +74,8 @@ def _exhibition(slug: str) -> Exhibition:
     return exhibition
 
 
-def _night(value: str) -> date:
+def night_from_url(value: str) -> date:
+    """The night an address names (``2026-12-24``); else a 404 pointing to the calendar."""
     try:
         if ISO_DATE.fullmatch(value):
             return date.fromisoformat(value)
@@ -80,33 +84,11 @@ def _night(value: str) -> date:
     raise NotFound(_("This address does not name a night. Choose a night in the calendar."))
 
 
-class PageCache:
-    """Rendered exhibition pages for anonymous visitors, kept a few seconds in each worker.
-
-    The on-sale rush lands on one page (pretix caches its shop pages for the same reason). A
-    few seconds of staleness in its calendar are acceptable: the night page and the checkout
-    decide on fresh data. Plain dict operations: safe under threads (the GIL) without a lock.
-    """
-
-    def __init__(self, limit: int = 256, clock: Callable[[], float] = time.monotonic):
-        self.limit = limit
-        self.clock = clock
-        self._pages: dict[tuple, tuple[float, str]] = {}
-
-    def get(self, key: tuple) -> str | None:
-        entry = self._pages.get(key)
-        return entry[1] if entry is not None and entry[0] > self.clock() else None
-
-    def put(self, key: tuple, html: str, seconds: float) -> None:
-        if len(self._pages) >= self.limit:
-            self._pages.clear()  # odd keys (many languages, many seasons) never pile up
-        self._pages[key] = (self.clock() + seconds, html)
-
-    def clear(self) -> None:
-        self._pages.clear()
-
-
-page_cache = PageCache()
+# Rendered exhibition pages for anonymous visitors, kept a few seconds and shared by every web
+# worker through Redis (each worker's memory without it). The on-sale rush lands on one page
+# (pretix caches its shop pages for the same reason). A few seconds of staleness in its calendar
+# are acceptable: the night page and the checkout decide on fresh data.
+page_cache = SharedCache("storefront-page")
 
 
 def _page_cache_key(exhibition_slug: str) -> tuple | None:
@@ -131,7 +113,7 @@ def exhibition_page(exhibition_slug: str):
 
 def _render_exhibition(exhibition_slug: str) -> str:
     """The exhibition, its ticket prices and its calendar of nights: four queries in all."""
-    exhibition = _exhibition(exhibition_slug)
+    exhibition = exhibition_on_sale(exhibition_slug)
     now, locale = utcnow(), current_locale()
     nights = availability.nights_of(exhibition.id, now)
     today = now.astimezone(display_timezone()).date()
@@ -147,11 +129,11 @@ def _render_exhibition(exhibition_slug: str) -> str:
 
 
 @storefront_bp.route("/<exhibition_slug>/<night>", methods=["GET", "POST"])
-@limiter.limit(_checkout_limit, methods=["POST"])
+@limiter.limit(checkout_limit, methods=["POST"])
 def night_page(exhibition_slug: str, night: str):
     """A night's entry slots and the checkout form; a valid POST holds places in an order."""
-    exhibition = _exhibition(exhibition_slug)
-    day, now = _night(night), utcnow()
+    exhibition = exhibition_on_sale(exhibition_slug)
+    day, now = night_from_url(night), utcnow()
     slots = availability.night_slots(exhibition.id, day, now)
     if not slots:
         raise NotFound(_("The festival does not open on %(night)s. Choose a night in the calendar.",
@@ -207,8 +189,9 @@ def _order(secret: str) -> Order:
     return order
 
 
-def _speak_order_language(order: Order) -> None:
-    """The order page speaks the order's language, unless the visitor picked another one."""
+def speak_order_language(order: Order) -> None:
+    """A page behind a visitor's secret link speaks the language of its order (or pass, closure
+    link: anything with a ``locale``), unless the visitor picked another one."""
     if request.cookies.get(LOCALE_COOKIE) in (g.get("offered_locales") or ()):
         return
     g.forced_locale = order.locale
@@ -222,9 +205,11 @@ def _release_if_lapsed(order: Order, now: datetime) -> None:
         db.session.refresh(order)
 
 
-def _visitor_order(secret: str) -> tuple[Order, datetime]:
+def visitor_order(secret: str) -> tuple[Order, datetime]:
+    """The order behind a visitor's secret link, in its language, with a lapsed hold released
+    (a 404 for an unknown link); and the time it was read at."""
     order, now = _order(secret), utcnow()
-    _speak_order_language(order)
+    speak_order_language(order)
     _release_if_lapsed(order, now)
     return order, now
 
@@ -264,7 +249,7 @@ def _render_order(order: Order, now: datetime, error: str | None = None, status:
 @storefront_bp.route("/o/<secret>")
 def order_page(secret: str):
     """The visitor's order behind its secret link: summary and payment, or tickets once paid."""
-    order, now = _visitor_order(secret)
+    order, now = visitor_order(secret)
     return _render_order(order, now)
 
 
@@ -284,7 +269,7 @@ def _refused_on_order(order: Order, now: datetime, error: DomainError):
 @storefront_bp.route("/o/<secret>/pay", methods=["POST"])
 def pay(secret: str):
     """Send the visitor to the payment page: the test gateway's, or Stripe Checkout."""
-    order, now = _visitor_order(secret)
+    order, now = visitor_order(secret)
     require_action_form()
     if order.status != Order.PENDING:  # paid meanwhile, or its hold just lapsed: say so on its page
         return _back_to_order(order, _("This order is no longer waiting for payment."), "warning")
@@ -302,7 +287,7 @@ def cancel(secret: str):
     """Give up an unpaid order, or cancel a paid one where the tenant allows it (refunded)."""
     from festival.ticketing.notify import send_refund_notice
 
-    order, now = _visitor_order(secret)
+    order, now = visitor_order(secret)
     require_action_form()
     if order.status == Order.PENDING:
         orders.cancel_pending(order, now)
@@ -322,7 +307,8 @@ def cancel(secret: str):
 
 # --- documents -----------------------------------------------------------------------------------
 
-def _pdf(data: bytes, filename: str) -> Response:
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF shown in the browser and kept by no shared cache (it sits behind a secret link)."""
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"})
 
@@ -332,10 +318,10 @@ def tickets_pdf(secret: str):
     """The paid order's tickets as one PDF, in the page's language."""
     from festival.documents.tickets import render_tickets_pdf
 
-    order, _now = _visitor_order(secret)
+    order, _now = visitor_order(secret)
     if order.status != Order.PAID:
         return _back_to_order(order, _("Tickets exist once the order is paid."), "warning")
-    return _pdf(render_tickets_pdf(order, g.org, current_locale()), f"tickets-{order.code}.pdf")
+    return pdf_response(render_tickets_pdf(order, g.org, current_locale()), f"tickets-{order.code}.pdf")
 
 
 @storefront_bp.route("/o/<secret>/receipt.pdf")
@@ -343,10 +329,11 @@ def receipt_pdf(secret: str):
     """The numbered receipt of a paid (or since refunded) order."""
     from festival.documents.receipt import render_receipt_pdf
 
-    order, _now = _visitor_order(secret)
+    order, _now = visitor_order(secret)
     if order.receipt_number is None:
         return _back_to_order(order, _("The receipt exists once the order is paid."), "warning")
-    return _pdf(render_receipt_pdf(order, g.org, current_locale()), f"receipt-{order.receipt_number}.pdf")
+    return pdf_response(render_receipt_pdf(order, g.org, current_locale()),
+                        f"receipt-{order.receipt_number}.pdf")
 
 
 # --- the test gateway ----------------------------------------------------------------------------
@@ -357,7 +344,7 @@ def test_payment(secret: str):
     order = _order(secret)
     if order.payment_method != TEST:
         raise NotFound(_("This order is not paid through the test gateway."))
-    _speak_order_language(order)
+    speak_order_language(order)
     # A hold that lapsed on this page may still be paid if its places are free (as with Stripe).
     payable = (Order.PENDING, Order.EXPIRED) if request.method == "POST" else (Order.PENDING,)
     if order.status not in payable:
