@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(chromium chromium-driver fonts-wqy-microhei poppler-utils)
+# nginx: the resilience drills (tests/drills) put it in front of two app instances, started
+# by the test with its own configuration; the system's nginx service is never used.
+SYSTEM_PACKAGES=(chromium chromium-driver fonts-wqy-microhei poppler-utils nginx)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -17,6 +19,10 @@ if ((${#missing[@]})); then
     echo "Installing system packages: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if [[ " ${missing[*]} " == *" nginx "* ]]; then
+      # The package may start its service on port 80; nothing of Lantern's needs it running.
+      service nginx stop >/dev/null 2>&1 || true
+    fi
   else
     echo "Missing system packages (install them as root): ${missing[*]}" >&2
   fi

@@ -7,7 +7,7 @@ port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 LANTERN_INSTANCE_PATH="$instance" LANTERN_ENV=development .venv/bin/festival demo --port "$port" >"$instance/demo.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$instance"' EXIT
-for _ in $(seq 60); do
+for _ in $(seq 180); do  # seeding takes longer on a busy machine
   curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
   kill -0 $pid 2>/dev/null || { cat "$instance/demo.log"; exit 1; }
   sleep 1

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from psycopg import OperationalError as DriverOperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 
@@ -69,6 +70,53 @@ def render_error(status: int, message: str | None = None):
     return render_template("error.html", status=status, title=title, message=detail), status
 
 
+# While the database restarts or fails over (seconds), clients, proxies and Stripe are asked to
+# come back after this many seconds.
+RETRY_AFTER_SECONDS = 5
+
+
+def is_database_outage(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database cannot be reached: down, restarting, connection cut."""
+    if isinstance(error, OperationalError | DriverOperationalError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _locale_without_database() -> str:
+    # The signed-in person's preferred language lives in the database, which is away: the cookie
+    # and the browser's languages decide (a locale chosen earlier in the request still wins).
+    from festival.core.i18n import LOCALE_COOKIE, LOCALES, negotiate_locale
+
+    return negotiate_locale(request.cookies.get(LOCALE_COOKIE), None,
+                            [tag for tag, _quality in request.accept_languages],
+                            g.get("offered_locales") or LOCALES, g.get("default_locale") or "en")
+
+
+def render_database_outage(app: Flask, error: BaseException):
+    """A 503 that says to try again shortly, rendered without a single query: the usual layout
+    reads the signed-in person and the tenant, whose rows are out of reach (and expired by the
+    rollback)."""
+    from festival.core.db import db
+
+    app.logger.error("database unavailable: %s", error)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        app.logger.warning("rollback failed while the database is unavailable", exc_info=True)
+    g.setdefault("forced_locale", _locale_without_database())
+    title, detail = str(ERROR_TITLES[503]), str(ERROR_HINTS[503])
+    if _wants_json():
+        response = jsonify(error={"status": 503, "title": title, "message": detail})
+    else:
+        # Straight from the environment, past the context processors: Flask-Login's would load
+        # the signed-in person from the database to offer `current_user`.
+        page = app.jinja_env.get_template("unavailable.html").render(title=title, message=detail)
+        response = make_response(page)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -85,18 +133,21 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # A failure after the view (the request's commit, say) reaches us as a 500 wrapping it.
+        original = getattr(error, "original_exception", None)
+        if is_database_outage(original):
+            return render_database_outage(app, original)
         status = error.code or 500
         if status == 429:
             return render_error(429)
         return render_error(status)
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
-        from festival.core.db import db
-
-        app.logger.error("database unavailable: %s", error)
-        db.session.rollback()
-        return render_error(503)
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(DriverOperationalError)
+    def database_error(error: Exception):
+        if is_database_outage(error):
+            return render_database_outage(app, error)
+        return unexpected_error(error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

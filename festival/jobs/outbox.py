@@ -15,6 +15,7 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import JSON, Integer, LargeBinary, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,8 +25,8 @@ log = logging.getLogger("festival.mail")
 
 # A claim older than this belongs to a worker that died mid-send: the row may be sent again.
 STALE_CLAIM = timedelta(minutes=10)
-# Rows younger than this are still on their way through the queue: the sweep leaves them.
-SWEEP_GRACE = timedelta(seconds=30)
+# Rows younger than MAIL_SWEEP_GRACE_SECONDS (30 by default) are still on their way through the
+# queue: the sweep leaves them.
 KEEP_DELIVERED = timedelta(days=30)
 
 
@@ -144,8 +145,9 @@ def dispatch(row_ids: list[int]) -> None:
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Deliver what the queue did not (Redis was down, the server unreachable, a worker died)."""
     now = now or utcnow()
+    grace = timedelta(seconds=current_app.config["MAIL_SWEEP_GRACE_SECONDS"])
     due = list(db.session.scalars(select(OutboxMail.id).where(
-        ((TABLE.status == OutboxMail.PENDING) & (TABLE.created_at < now - SWEEP_GRACE))
+        ((TABLE.status == OutboxMail.PENDING) & (TABLE.created_at < now - grace))
         | ((TABLE.status == OutboxMail.SENDING) & (TABLE.claimed_at < now - STALE_CLAIM)))
         .order_by(OutboxMail.id)))
     db.session.rollback()  # end the read before the deliveries' own transactions
