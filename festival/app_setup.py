@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.passes import views as _passes_pages  # noqa: F401  adds its routes
     from festival.payments import portal as _payment_pages  # noqa: F401  adds portal routes
     from festival.payments.webhooks import bp as webhooks_bp
+    from festival.privacy import views as _privacy_pages  # noqa: F401  portal and base routes
     from festival.public.views import bp as public_bp
     from festival.reporting import portal as _report_pages  # noqa: F401  adds portal routes
     from festival.shipping import views as _shipping_pages  # noqa: F401  both portals' routes

@@ -46,7 +46,8 @@ DOMAIN_COMMAND_MODULES = ("festival.booking.commands", "festival.contracts.comma
                           "festival.shipping.commands", "festival.closures.commands",
                           "festival.waitlist.commands", "festival.passes.commands",
                           "festival.groups.commands", "festival.exposure.commands",
-                          "festival.jobs.commands")
+                          "festival.jobs.commands", "festival.privacy.commands",
+                          "festival.core.storage_commands")
 
 
 @click.command("create-operator")

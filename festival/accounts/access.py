@@ -27,6 +27,9 @@ TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.edit": frozenset({"owner", "manager"}),
     "security.edit": frozenset({"owner"}),
     "audit.view": frozenset({"owner"}),
+    # Data safety (festival.privacy): the whole export holds every visitor's data.
+    "data.export": frozenset({"owner"}),
+    "visitors.erase": frozenset({"owner", "manager"}),
     "exhibitions.view": frozenset({"owner", "manager", "box_office"}),
     "exhibitions.manage": frozenset({"owner", "manager"}),
     # Ticket sales: setup (slots, ticket types, vouchers), the dashboard, orders.

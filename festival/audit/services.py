@@ -141,6 +141,9 @@ AUDIT_LABELS = {
     "festival.passes.visit.reserved": _l("Pass visit reserved"),
     "festival.passes.visit.cancelled": _l("Pass visit cancelled"),
     "festival.passes.pass.voided": _l("Pass voided"),
+    "festival.privacy.tenant.exported": _l("All the tenant's data downloaded"),
+    "festival.privacy.tenant.deleted": _l("Tenant deleted with all its data"),
+    "festival.privacy.visitor.erased": _l("Visitor's personal data erased"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Data safety for tenants and visitors: export, tenant deletion, personal-data erasure."""
