@@ -11,6 +11,7 @@ from festival.core.scope import platform_scope
 from festival.demo_booking import seed_bookings
 from festival.demo_checkins import seed_checkins
 from festival.demo_dashboard import seed_dashboard
+from festival.demo_operations import seed_operations
 from festival.demo_sales import seed_sales
 from festival.suppliers.services import SupplierProfile, create_supplier
 from festival.tenants.services import TenantSettings, create_tenant
@@ -69,6 +70,7 @@ def seed() -> bool:
                 db.session.add(TenantMember(tenant_id=tenant.id, user=user, role=role))
             seed_sales(tenant)
             seed_checkins(tenant)
+            seed_operations(tenant)
         for slug, profile in DEMO_SUPPLIERS:
             supplier = create_supplier(slug, profile, operator)
             user = _user(f"owner@{slug}.example.com", profile.contact_name, "zh_Hans")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from festival.booking.models import Booking
 from festival.core.db import db
 from festival.core.mail import compose_mail, queue_mail
 from festival.core.scope import read_only_scope
+from festival.core.urls import external_url
 from festival.suppliers.models import Supplier
 from festival.tenants.models import Tenant
 
@@ -76,19 +76,14 @@ def _people(booking: Booking, side: str) -> list[User]:
 
 
 def booking_link(booking: Booking, side: str) -> str:
-    """The booking's page in ``side``'s portal; outside a request it starts with BASE_URL."""
+    """The booking's page in ``side``'s portal, as a full address (also from a job)."""
     if side == TENANT:
         endpoint, values = "tenant_portal.booking_detail", {
             "tenant_slug": db.session.get(Tenant, booking.tenant_id).slug}
     else:
         endpoint, values = "supplier_portal.booking_detail", {
             "supplier_slug": db.session.get(Supplier, booking.supplier_id).slug}
-    values["booking_id"] = booking.id
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or
-                                          "http://localhost:5000"):
-        return url_for(endpoint, _external=True, **values)
+    return external_url(endpoint, booking_id=booking.id, **values)
 
 
 def tell_other_party(booking: Booking, acting_side: str, kind: str, message: str = "",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -24,6 +23,7 @@ from festival.core.db import db, utcnow
 from festival.core.errors import Conflict, DomainError
 from festival.core.i18n import format_money
 from festival.core.mail import compose_mail, queue_mail
+from festival.core.urls import external_url
 from festival.documents.pdf import document_locale, visit_of
 from festival.exhibitions.models import Exhibition
 from festival.tenants.models import Tenant
@@ -127,8 +127,8 @@ def close_night(tenant: Tenant, exhibition: Exhibition, request: ClosureRequest,
 
 
 def closure_url(link: ClosureOrder, tenant: Tenant) -> str:
-    return url_for("storefront.closure_choice", tenant_slug=tenant.slug, closure_token=link.token,
-                   _external=True)
+    """The visitor's personal closure link as a full address (also from the reminder command)."""
+    return external_url("storefront.closure_choice", tenant_slug=tenant.slug, closure_token=link.token)
 
 
 def _mail_visitor(link: ClosureOrder, tenant: Tenant, template: str) -> bool:

@@ -26,7 +26,7 @@ from festival.ticketing import availability, moves
 from festival.ticketing.models import EntrySlot, Order, Ticket
 from festival.ticketing.portal import get_or_404, refused
 from festival.ticketing.slots import slots_of_night
-from festival.ticketing.storefront import SECRET, _speak_order_language, _visitor_order
+from festival.ticketing.storefront import SECRET, speak_order_language, visitor_order
 
 # --- tenant portal: closing a night, following a closure ------------------------------------------
 
@@ -140,7 +140,7 @@ def _link(token: str) -> ClosureOrder:
     link = services.find_link(token) if SECRET.fullmatch(token) else None
     if link is None:
         raise NotFound(_("This link is not valid. Use the link in the email about your closed night."))
-    _speak_order_language(link.order)
+    speak_order_language(link.order)
     return link
 
 
@@ -188,7 +188,7 @@ def closure_choice(closure_token: str):
 @storefront_bp.route("/o/<secret>/change", methods=["GET", "POST"])
 def order_change_night(secret: str):
     """The visitor moves their paid order to another night, until the tenant's deadline."""
-    order, now = _visitor_order(secret)
+    order, now = visitor_order(secret)
     if not moves.visitor_may_change(order, g.org, now):
         flash(str(moves.MESSAGES["no_change"]), "warning")
         return redirect(url_for(".order_page", secret=order.secret), 303)

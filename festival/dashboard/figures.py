@@ -2,8 +2,9 @@
 exhibition and period, read from the maintained aggregates (entry counts, sales counts,
 submitted reports) in a fixed number of queries — never a scan of check-ins or orders.
 
-One definition of visitors: for a night with a submitted visitor report, the report's total
-(scans plus manual counts); else the persons admitted by scans. Tickets sold and revenue are
+One definition of visitors (festival.reporting.visitors, shared with lamp-group exposure): for a
+night with a submitted visitor report, the report's total (scans plus manual counts); else the
+persons admitted by scans. Tickets sold and revenue are
 paid minus refunded, per night of the tickets' entry slot.
 
 The base calls ``dashboard`` in its platform scope (every tenant, converted into the reporting
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, or_, select
 
 from festival.checkin.models import EntryCount
 from festival.core.db import db, utcnow
@@ -26,7 +27,7 @@ from festival.dashboard.filters import SEASON, WEEK, YEAR, Filters
 from festival.dashboard.rates import RateBook
 from festival.dashboard.trade import Trade, trade
 from festival.exhibitions.models import Exhibition
-from festival.reporting.reports import submitted_totals
+from festival.reporting.visitors import night_visitors
 from festival.tenants.models import Tenant
 from festival.ticketing.sales_counts import SalesCount
 
@@ -128,7 +129,8 @@ def _tenants(filters: Filters, tenant: Tenant | None) -> dict[int, Tenant]:
 
 
 def _nights(filters: Filters, tenants: dict[int, Tenant]) -> list[Night]:
-    """Every night in the period with entries, a report or sales (four queries)."""
+    """Every night in the period with entries, a report or sales (four queries); its visitors
+    by the one definition of festival.reporting.visitors."""
     exhibitions = {e.id: e for e in db.session.scalars(
         select(Exhibition).where(Exhibition.tenant_id.in_(tenants)))}
     ids = list(exhibitions)
@@ -142,14 +144,10 @@ def _nights(filters: Filters, tenants: dict[int, Tenant]) -> list[Night]:
         return nights[key]
 
     period = (filters.start, filters.end)
-    for exhibition_id, night, persons in db.session.execute(
-            select(EntryCount.exhibition_id, EntryCount.night, func.sum(EntryCount.persons))
-            .where(EntryCount.exhibition_id.in_(ids), EntryCount.night.between(*period))
-            .group_by(EntryCount.exhibition_id, EntryCount.night)):
-        night_of(exhibition_id, night).visitors = int(persons or 0)
-    for report in submitted_totals(ids, *period):
-        entry = night_of(report.exhibition_id, report.night)
-        entry.visitors, entry.reported = report.total_persons, True
+    for seen in night_visitors(lambda exhibition, night: and_(
+            exhibition.in_(ids), night.between(*period))).values():
+        entry = night_of(seen.exhibition_id, seen.night)
+        entry.visitors, entry.reported = seen.visitors, seen.reported
     for row in db.session.execute(
             select(SalesCount.exhibition_id, SalesCount.night, SalesCount.currency,
                    SalesCount.tickets - SalesCount.refunded_tickets,

@@ -49,14 +49,17 @@ def payment_method_label(method: str):
     return PAYMENT_METHODS.get(method, method)
 
 
-def _lines(order: Order, tenant: Tenant, locale: str, money) -> list[ReceiptLine]:
+def receipt_lines(order: Order, tenant: Tenant, locale: str, money) -> list[ReceiptLine]:
+    """The order's lines as sold, named in ``locale``, amounts formatted by ``money``
+    (the receipt's and the group invoice's table)."""
     return [ReceiptLine(name=line.ticket_type.name(locale, tenant.default_locale), quantity=line.quantity,
                         unit_price=money(line.unit_price), discount=money(line.discount) if line.discount
                         else "", total=money(line.total))
             for line in order.lines]
 
 
-def _vat_lines(order: Order, locale: str, money) -> list[VatLine]:
+def receipt_vat_lines(order: Order, locale: str, money) -> list[VatLine]:
+    """VAT per rate with its base, summed exactly as the sale did (rates above zero only)."""
     return [VatLine(rate=format_rate(rate, locale),
                     base=money(base), tax=money(tax))
             for rate, base, tax in tax_by_rate(order.lines, order.prices_include_vat) if rate > 0]
@@ -75,7 +78,7 @@ def render_receipt_pdf(order: Order, tenant: Tenant, locale: str | None = None) 
         "documents/receipt.html", locale, order=order, tenant=tenant, visit=visit_of(order, tenant, locale),
         country=country_name(tenant.country, locale), paid_on=local_date(order.paid_at, tenant, locale),
         refunded=money(order.refunded_amount) if order.refunded_amount else "",
-        lines=_lines(order, tenant, locale, money), vat_lines=_vat_lines(order, locale, money),
+        lines=receipt_lines(order, tenant, locale, money), vat_lines=receipt_vat_lines(order, locale, money),
         subtotal=money(order.subtotal), discount=money(order.discount) if order.discount else "",
         tax_total=money(order.tax_total), total=money(order.total),
         payment_method=payment_method_label(order.payment_method))

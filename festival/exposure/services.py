@@ -7,8 +7,8 @@ night — to the last night before its teardown began, not after closing night. 
 as planned that is the whole season; a line countered to arrive late or leave early shows fewer
 nights.
 
-A night's visitors are the dashboards' one definition (festival.dashboard.figures): the submitted
-visitor report's total when there is one, else the persons admitted by scans. Nights are the
+A night's visitors are the one definition the dashboards use too (festival.reporting.visitors):
+the submitted visitor report's total when there is one, else the persons admitted by scans. Nights are the
 tenant's local festival dates (the date on which the night opened, in its timezone), and a stand
 counts its nights up to the tenant's own today: a season that has not begun there shows nothing.
 
@@ -25,26 +25,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from festival.booking.models import Booking, BookingLine
 from festival.catalog.models import LampGroup
-from festival.checkin.models import EntryCount
 from festival.core.db import db
 from festival.core.scope import read_only_scope
-from festival.reporting.models import VisitorReport
+from festival.reporting.visitors import NightVisitors, night_visitors
 from festival.tenants.models import Tenant
 
 SUPPLIER_READ = "exposure.supplier"
 STOOD = frozenset({Booking.ACCEPTED, Booking.CONTRACTED, Booking.DEPOSIT_PAID, Booking.IN_TRANSIT,
                    Booking.ON_SITE, Booking.RETURNED, Booking.CLOSED})
-
-
-@dataclass(frozen=True)
-class Night:
-    night: date
-    visitors: int
-    reported: bool  # the visitors are a submitted report's total
 
 
 @dataclass
@@ -62,7 +54,7 @@ class Stand:
     first_night: date
     last_night: date
     today: date  # the tenant's local date when read
-    nights: list[Night] = field(default_factory=list)
+    nights: list[NightVisitors] = field(default_factory=list)
 
     @property
     def visitors(self) -> int:
@@ -146,9 +138,10 @@ def _stands(lamp_groups: dict[int, LampGroup], criteria: Iterable, now: datetime
     return stands
 
 
-def _nights_of(stands: list[Stand], within: tuple[date, date] | None) -> dict[int, dict[date, Night]]:
+def _nights_of(stands: list[Stand], within: tuple[date, date] | None
+               ) -> dict[int, dict[date, NightVisitors]]:
     """Visitors per exhibition and night, for the stands' counted nights only (two grouped
-    queries; a report's total replaces the scans of its night)."""
+    queries, festival.reporting.visitors)."""
     ranges = {(stand.exhibition_id, *counted) for stand in stands
               if (counted := stand.counted(within)) is not None}
     if not ranges:
@@ -158,21 +151,13 @@ def _nights_of(stands: list[Stand], within: tuple[date, date] | None) -> dict[in
         return or_(*(and_(exhibition_column == exhibition_id, night_column.between(first, last))
                      for exhibition_id, first, last in sorted(ranges)))
 
-    found: dict[int, dict[date, Night]] = {}
-    for exhibition_id, night, persons in db.session.execute(
-            select(EntryCount.exhibition_id, EntryCount.night, func.sum(EntryCount.persons))
-            .where(only_stood(EntryCount.exhibition_id, EntryCount.night))
-            .group_by(EntryCount.exhibition_id, EntryCount.night)):
-        found.setdefault(exhibition_id, {})[night] = Night(night, int(persons or 0), reported=False)
-    for exhibition_id, night, total in db.session.execute(
-            select(VisitorReport.exhibition_id, VisitorReport.night, VisitorReport.total_persons)
-            .where(VisitorReport.status == VisitorReport.SUBMITTED,
-                   only_stood(VisitorReport.exhibition_id, VisitorReport.night))):
-        found.setdefault(exhibition_id, {})[night] = Night(night, int(total or 0), reported=True)
+    found: dict[int, dict[date, NightVisitors]] = {}
+    for (exhibition_id, night), seen in night_visitors(only_stood).items():
+        found.setdefault(exhibition_id, {})[night] = seen
     return found
 
 
-def _fill(stands: list[Stand], nights: dict[int, dict[date, Night]],
+def _fill(stands: list[Stand], nights: dict[int, dict[date, NightVisitors]],
           within: tuple[date, date] | None) -> None:
     for stand in stands:
         counted = stand.counted(within)

@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from festival.core.i18n import LOCALES, country_name, format_local_date, format_money
 from festival.documents.pdf import render_pdf, visit_of
-from festival.documents.receipt import _lines as receipt_lines
-from festival.documents.receipt import _vat_lines as receipt_vat_lines
+from festival.documents.receipt import receipt_lines, receipt_vat_lines
 from festival.groups.models import GroupBlock
 from festival.tenants.models import Tenant
 

@@ -5,10 +5,9 @@ Every mail is queued in the transaction that decided it and leaves after the com
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
-
 from festival.core.i18n import format_local_date, format_money
 from festival.core.mail import compose_mail, queue_mail
+from festival.core.urls import external_url
 from festival.documents.pdf import visit_of
 from festival.documents.tickets import render_tickets_pdf
 from festival.groups.invoice import invoice_locale, render_invoice_pdf
@@ -17,15 +16,6 @@ from festival.reporting.reminders import recipients
 from festival.tenants.models import Tenant
 
 PDF = "application/pdf"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """A full address; outside a request (the periodic job) it starts with BASE_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or
-                                          "http://localhost:5000"):
-        return url_for(endpoint, _external=True, **values)
 
 
 def operator_link(operator: TourOperator, tenant: Tenant) -> str:

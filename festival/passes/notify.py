@@ -5,10 +5,9 @@ Queued in the request that made them, sent only once it commits (festival.core.m
 
 from __future__ import annotations
 
-from flask import url_for
-
 from festival.core.i18n import format_local_date
 from festival.core.mail import compose_mail, queue_mail
+from festival.core.urls import external_url
 from festival.documents.pdf import visit_of
 from festival.documents.tickets import render_ticket_pdf
 from festival.passes.models import Pass, PassVisit
@@ -19,8 +18,8 @@ from festival.ticketing.notify import PDF
 
 
 def pass_page_url(pass_: Pass, tenant: Tenant) -> str:
-    return url_for("storefront.pass_page", tenant_slug=tenant.slug, pass_token=pass_.secret,
-                   _external=True)
+    """The holder's pass page as a full address, also from a job."""
+    return external_url("storefront.pass_page", tenant_slug=tenant.slug, pass_token=pass_.secret)
 
 
 def send_passes(order: Order, passes: list[Pass], tenant: Tenant) -> None:

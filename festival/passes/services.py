@@ -150,7 +150,7 @@ def reserve_visit(tenant: Tenant, pass_: Pass, slot_id: int | None, now: datetim
         raise once
     if pass_.visits_left is not None and not _use_entry(pass_.id):
         raise _fail("used_up")
-    orders._hold_places(slot, pass_.persons, now)  # the checkout's own capacity rule and messages
+    orders.hold_places(slot, pass_.persons, now)  # the checkout's own capacity rule and messages
     order = _reservation_order(tenant, pass_, slot, now)
     tickets = orders.issue_tickets(order, tenant)
     count_sale(order, tickets, ZERO)  # the night's entries on the dashboards; no money
@@ -225,15 +225,38 @@ def cancel_visit(tenant: Tenant, pass_: Pass, night: date, now: datetime | None 
         raise _fail("ticket_used")
     if order.slot.starts_at <= now or order.status != Order.PAID:
         raise _fail("started")
-    # The ticketing refund voids the ticket and returns its places (nothing to pay back).
+    # The ticketing refund voids the ticket and returns its places (nothing to pay back), and
+    # gives the visit back to the pass (``tickets_refunded``).
     orders.refund_tickets(order, tenant, None, actor=None, reason="pass visit cancelled", now=now)
     order.status = Order.CANCELLED
+    db.session.flush()
+    record_event("festival.passes.visit.cancelled", actor=None, code=pass_.code, night=night.isoformat())
+
+
+# --- refunds -------------------------------------------------------------------------------------
+
+def tickets_refunded(order: Order, tickets: list[Ticket], actor: User | None, now: datetime) -> None:
+    """Follow a refund (called by ``orders.refund_tickets`` with the tickets it voided): a
+    refunded reservation gives its visit back to the pass (the night can be reserved again, a
+    multi-visit pass gets its entry back); a refunded pass ticket voids its pass."""
+    ids = [ticket.id for ticket in tickets]
+    if order.channel == Order.PASS:
+        for visit in db.session.scalars(select(PassVisit).where(PassVisit.ticket_id.in_(ids))):
+            _give_back(visit)
+        return
+    for pass_ in db.session.scalars(select(Pass).where(Pass.ticket_id.in_(ids), Pass.status == Pass.ACTIVE)):
+        pass_.status, pass_.voided_at = Pass.VOID, now
+        record_event("festival.passes.pass.voided", actor=actor, code=pass_.code, reason="refunded")
+    db.session.flush()
+
+
+def _give_back(visit: PassVisit) -> None:
+    pass_ = visit.pass_
     db.session.delete(visit)
     if pass_.visits_total is not None:
         _return_entry(pass_.id)
     db.session.flush()
-    db.session.refresh(pass_, ["visits_left"])
-    record_event("festival.passes.visit.cancelled", actor=None, code=pass_.code, night=night.isoformat())
+    db.session.refresh(pass_, ["visits_left"])  # the refund's own audit event names the order
 
 
 # --- staff ----------------------------------------------------------------------------------------

@@ -29,9 +29,9 @@ from festival.ticketing.forms import TICKET_STATUS_LABELS, label
 from festival.ticketing.storefront import (
     ISO_DATE,
     SECRET,
-    _checkout_limit,
-    _pdf,
-    _speak_order_language,
+    checkout_limit,
+    pdf_response,
+    speak_order_language,
 )
 
 STATE_LABELS = {
@@ -50,7 +50,7 @@ def _pass(token: str) -> Pass:
     if pass_ is None:
         raise NotFound(_("This pass link is not valid. Use the link in the email you received "
                          "with your pass."))
-    _speak_order_language(pass_)  # the pass speaks its holder's language, as an order does
+    speak_order_language(pass_)  # the pass speaks its holder's language, as an order does
     return pass_
 
 
@@ -102,7 +102,7 @@ def pass_page(pass_token: str):
 
 
 @storefront_bp.route("/pass/<pass_token>/reserve", methods=["POST"])
-@limiter.limit(_checkout_limit)
+@limiter.limit(checkout_limit)
 def pass_reserve(pass_token: str):
     """Reserve the pass's free entry in the chosen slot; the ticket is mailed and downloadable."""
     from festival.passes.notify import send_visit
@@ -134,7 +134,7 @@ def pass_ticket_pdf(pass_token: str, visit_night: str):
     """One visit's ticket as a PDF, in the page's language."""
     pass_ = _pass(pass_token)
     visit = _visit(pass_, visit_night)
-    return _pdf(render_ticket_pdf(visit.ticket, g.org, current_locale()),
+    return pdf_response(render_ticket_pdf(visit.ticket, g.org, current_locale()),
                 f"ticket-{visit.order.code}.pdf")
 
 

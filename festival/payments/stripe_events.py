@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import stripe
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,6 +27,7 @@ from festival.core.errors import DomainError
 from festival.core.i18n import format_money
 from festival.core.mail import compose_mail, queue_mail
 from festival.core.scope import platform_scope, tenant_scope
+from festival.core.urls import external_url
 from festival.documents.pdf import document_locale, visit_of
 from festival.payments.gateways import STRIPE
 from festival.payments.models import ProcessedEvent
@@ -216,8 +216,7 @@ def _refund_late_payment(order: Order, tenant: Tenant, intent: str, session: dic
     queue_mail(compose_mail(order.email, "order_payment_refunded", locale, order=order,
                             visit=visit_of(order, tenant, locale),
                             amount=format_money(amount, order.currency, locale),
-                            shop_url=url_for("storefront.index", tenant_slug=tenant.slug,
-                                             _external=True)))
+                            shop_url=external_url("storefront.index", tenant_slug=tenant.slug)))
 
 
 def session_closed(session: dict, order: Order, tenant: Tenant, event: dict) -> str:

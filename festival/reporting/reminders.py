@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from festival.accounts.models import TenantMember, User
 from festival.core.db import db, utcnow
 from festival.core.mail import compose_mail, queue_mail
 from festival.core.scope import tenant_scope
+from festival.core.urls import external_url
 from festival.exhibitions.models import Exhibition
 from festival.exhibitions.services import night_window, opening_nights
 from festival.reporting.models import ReportReminder, VisitorReport
@@ -66,13 +67,9 @@ def recipients(tenant: Tenant) -> list[User]:
 
 
 def report_link(tenant: Tenant, exhibition_id: int, night: date) -> str:
-    """The report page's full address; outside a request (the job) it starts with BASE_URL."""
-    values = {"tenant_slug": tenant.slug, "exhibition_id": exhibition_id, "report_night": night.isoformat()}
-    if has_request_context():
-        return url_for("tenant_portal.report_page", _external=True, **values)
-    base = current_app.config["BASE_URL"] or "http://localhost:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for("tenant_portal.report_page", _external=True, **values)
+    """The report page's full address, also from the periodic job."""
+    return external_url("tenant_portal.report_page", tenant_slug=tenant.slug, exhibition_id=exhibition_id,
+                        report_night=night.isoformat())
 
 
 def _remind(tenant: Tenant, due: DueNight, people: list[User], now: datetime) -> bool:

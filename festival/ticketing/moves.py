@@ -22,7 +22,7 @@ from festival.core.db import db, utcnow
 from festival.core.errors import Conflict
 from festival.tenants.models import Tenant
 from festival.ticketing import orders
-from festival.ticketing.models import Order, Payment, Ticket
+from festival.ticketing.models import EntrySlot, Order, Payment, Ticket
 from festival.ticketing.pricing import round_money
 from festival.ticketing.sales_counts import count_move, count_refund
 
@@ -70,7 +70,7 @@ def move_order(order: Order, tenant: Tenant, slot_id: int, *, actor: User | None
         raise Conflict(str(MESSAGES["other_exhibition"]))
     old_slot, persons = order.slot, sum(t.persons for t in tickets)
     # The sale's own hold: conditional UPDATE, expired holds released, the clear refusal.
-    orders._hold_places(slot, persons, now)
+    orders.hold_places(slot, persons, now)
     table = Order.__table__.c
     if rows.update_rows(Order, table.id == order.id, table.slot_id == old_slot.id,
                         table.status == Order.PAID, slot_id=slot.id) != 1:
@@ -85,16 +85,16 @@ def move_order(order: Order, tenant: Tenant, slot_id: int, *, actor: User | None
     record_event("festival.ticketing.order.moved", actor=actor, order=order.code, reason=reason[:200],
                  from_slot=old_slot.id, to_slot=slot.id, persons=persons, refunded=str(refunded))
     if notify:
-        _send_tickets(order, tenant)
+        _send_tickets(order, tenant, old_slot, refunded)
     return Move(old_slot.id, slot.id, persons, refunded)
 
 
-def _send_tickets(order: Order, tenant: Tenant) -> None:
-    from festival.ticketing.notify import send_confirmation
+def _send_tickets(order: Order, tenant: Tenant, old_slot: EntrySlot, refunded: Decimal) -> None:
+    from festival.ticketing.notify import send_move_notice
     from festival.ticketing.staff import is_placeholder_email
 
     if not is_placeholder_email(order.email):  # a box-office buyer without an address
-        send_confirmation(order, tenant)
+        send_move_notice(order, tenant, old_slot, refunded)
 
 
 def _lower_prices(order: Order, tickets: list[Ticket]) -> dict[int, Decimal]:

@@ -12,18 +12,18 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import url_for
 from sqlalchemy import update
 
 from festival.core.db import db
-from festival.core.i18n import format_money
+from festival.core.i18n import format_local_date, format_money
 from festival.core.mail import OutgoingMail, compose_mail, queue_mail
 from festival.core.scope import Scope, hand_scope_to_connection
+from festival.core.urls import external_url
 from festival.documents.pdf import document_locale, visit_of
 from festival.documents.receipt import render_receipt_pdf
 from festival.documents.tickets import render_tickets_pdf
 from festival.tenants.models import Tenant
-from festival.ticketing.models import Order, Ticket
+from festival.ticketing.models import EntrySlot, Order, Ticket
 from festival.ticketing.orders import tickets_of
 
 PDF = "application/pdf"
@@ -32,7 +32,8 @@ REFUSED = "refused"
 
 
 def order_page_url(order: Order, tenant: Tenant) -> str:
-    return url_for("storefront.order_page", tenant_slug=tenant.slug, secret=order.secret, _external=True)
+    """The visitor's order page as a full address (mail, payment pages), also from a job."""
+    return external_url("storefront.order_page", tenant_slug=tenant.slug, secret=order.secret)
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,39 @@ def confirmation_mail(order: Order, tenant: Tenant, to: str | None = None) -> Ou
         to or order.email, "order_confirmation", locale, order=order, tenant=tenant,
         visit=visit_of(order, tenant, locale), counts=_valid_counts(tickets, tenant, locale),
         total=format_money(order.total, order.currency, locale), order_url=order_page_url(order, tenant))
+    _attach_documents(mail, order, tenant, locale, receipt=bool(order.receipt_number))
+    return mail
+
+
+def _attach_documents(mail: OutgoingMail, order: Order, tenant: Tenant, locale: str,
+                      receipt: bool) -> None:
+    """The order's tickets as one PDF, and its receipt when asked, in ``locale``."""
     mail.attachments.append((f"tickets-{order.code}.pdf", PDF, render_tickets_pdf(order, tenant, locale)))
-    if order.receipt_number:
+    if receipt:
         mail.attachments.append((f"receipt-{order.receipt_number}.pdf", PDF,
                                  render_receipt_pdf(order, tenant, locale)))
-    return mail
 
 
 def send_confirmation(order: Order, tenant: Tenant, to: str | None = None) -> None:
     """The confirmation with the tickets, sent once the payment is committed; ``to`` resends
     it to a corrected address. The order records whether the mail server took it."""
     mail = confirmation_mail(order, tenant, to)
+    _track_delivery(mail, order, tenant)
+    queue_mail(mail)
+
+
+def send_move_notice(order: Order, tenant: Tenant, old_slot: EntrySlot, refunded: Decimal) -> None:
+    """Tell the visitor their visit moved to the order's new night and entry time, with the
+    updated tickets (same codes, the new night printed) attached; the receipt too when part of
+    the price was paid back. The order records whether the mail server took it."""
+    locale = document_locale(order, tenant)
+    mail = compose_mail(
+        order.email, "order_moved", locale, order=order, tenant=tenant,
+        visit=visit_of(order, tenant, locale), was_night=format_local_date(old_slot.night, "full", locale),
+        counts=_valid_counts(tickets_of(order), tenant, locale),
+        refunded=format_money(refunded, order.currency, locale) if refunded > 0 else "",
+        order_url=order_page_url(order, tenant))
+    _attach_documents(mail, order, tenant, locale, receipt=refunded > 0 and bool(order.receipt_number))
     _track_delivery(mail, order, tenant)
     queue_mail(mail)
 

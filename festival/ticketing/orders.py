@@ -252,7 +252,9 @@ def price_request(tenant: Tenant, slot: EntrySlot, types: dict[int, TicketType],
     return quote(lines, voucher, tenant.currency, tenant.prices_include_vat), voucher
 
 
-def _hold_places(slot: EntrySlot, persons: int, now: datetime) -> None:
+def hold_places(slot: EntrySlot, persons: int, now: datetime) -> None:
+    """Take ``persons`` places in ``slot`` for a sale, a move or a pass visit, or refuse clearly
+    (closed, few left, sold out; 409). Expired holds of the slot are released first if needed."""
     if take_places(slot.id, persons):
         return
     # Expired holds never block a sale: release them for this slot and try once more (also when
@@ -280,7 +282,7 @@ def create_order(tenant: Tenant, request: OrderRequest, actor: User | None = Non
     slot, types = sellable_slot(request.slot_id, now, _type_ids(request.quantities))
     priced, voucher = price_request(tenant, slot, types, request.quantities, request.voucher_code,
                                     locale, now, request.per_order_limits)
-    _hold_places(slot, priced.persons, now)
+    hold_places(slot, priced.persons, now)
     if voucher is not None and not _use_voucher(voucher.id):
         raise _fail("voucher_used")
     hold = timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
@@ -460,6 +462,9 @@ def refund_tickets(order: Order, tenant: Tenant, ticket_ids: list[int] | None, a
     if not remaining:
         order.status, order.cancelled_at = Order.REFUNDED, now
     db.session.flush()
+    from festival.passes.services import tickets_refunded  # a pass or a pass visit follows its ticket
+
+    tickets_refunded(order, chosen, actor, now)
     record_event("festival.ticketing.order.refunded", actor=actor, order=order.code,
                  amount=str(amount), tickets=len(chosen), reason=reason[:200])
     return amount

@@ -6,22 +6,18 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from flask import current_app, has_request_context, url_for
 
 from festival.core.i18n import format_local_date
 from festival.core.mail import compose_mail, queue_mail
+from festival.core.urls import external_url
 from festival.tenants.models import Tenant
 from festival.waitlist.models import WaitingRequest
 
 
 def request_page_url(request: WaitingRequest, tenant: Tenant) -> str:
-    """The request page's full address; outside a request (a command) it starts with BASE_URL."""
-    values = {"tenant_slug": tenant.slug, "wait_secret": request.secret, "_external": True}
-    if has_request_context():
-        return url_for("storefront.waiting_request_page", **values)
-    base = current_app.config.get("BASE_URL") or "http://localhost:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for("storefront.waiting_request_page", **values)
+    """The request page's full address, also from a command."""
+    return external_url("storefront.waiting_request_page", tenant_slug=tenant.slug,
+                        wait_secret=request.secret)
 
 
 def local_moment(request: WaitingRequest, tenant: Tenant, value) -> str:

@@ -24,17 +24,13 @@ from festival.tenants.views import portal_bp, storefront_bp
 from festival.ticketing import availability
 from festival.ticketing.models import EntrySlot
 from festival.ticketing.portal import get_or_404
-from festival.ticketing.storefront import SECRET, _exhibition, _night
+from festival.ticketing.storefront import SECRET, checkout_limit, exhibition_on_sale, night_from_url
 from festival.waitlist import (
     hooks,  # noqa: F401  freed places reach the lists at commit
     services,
 )
 from festival.waitlist.forms import STATUS_LABELS, JoinForm, hold_purchase_form
 from festival.waitlist.models import WaitingRequest
-
-
-def _join_limit() -> str:
-    return current_app.config["CHECKOUT_RATE_LIMIT"]
 
 
 def _refused(form, error: DomainError) -> int:
@@ -48,10 +44,10 @@ def _refused(form, error: DomainError) -> int:
 # --- joining a night's list ------------------------------------------------------------------------
 
 @storefront_bp.route("/<exhibition_slug>/<night>/waiting-list", methods=["GET", "POST"])
-@limiter.limit(_join_limit, methods=["POST"])
+@limiter.limit(checkout_limit, methods=["POST"])
 def join_waiting_list(exhibition_slug: str, night: str):
     """The form that puts a group on a sold-out night's waiting list."""
-    exhibition, day = _exhibition(exhibition_slug), _night(night)
+    exhibition, day = exhibition_on_sale(exhibition_slug), night_from_url(night)
     if not availability.night_slots(exhibition.id, day, utcnow()):
         raise NotFound(_("The festival does not open on this night. Choose a night in the calendar."))
     form, status = JoinForm(), 200
@@ -122,7 +118,7 @@ def withdraw_waiting_request(wait_secret: str):
 
 
 @storefront_bp.route("/w/<wait_secret>/buy", methods=["POST"])
-@limiter.limit(_join_limit)
+@limiter.limit(checkout_limit)
 def buy_with_hold(wait_secret: str):
     """Tickets for the held places: a normal pending order, paid on its order page."""
     waiting = _waiting_request(wait_secret)
