@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -60,13 +61,33 @@ def queue_mail(mail: OutgoingMail) -> None:
     is gone with a rollback (a row, so hooks that run while the transaction commits may queue too)."""
     from festival.jobs.outbox import OutboxMail
 
+    _write_outbox_row(OutboxMail(recipient=mail.to, subject=mail.subject[:300],
+                                 message=bytes(build_message(mail)), track=mail.track))
+
+
+def _write_outbox_row(row) -> None:
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback before any SQL still drops the mail
-    row = OutboxMail(recipient=mail.to, subject=mail.subject[:300], message=bytes(build_message(mail)),
-                     track=mail.track)
     session.add(row)
     session.info.setdefault("outbox_rows", []).append(row)
+
+
+def queue_composed_mail(to: str, composer: str, args: list, compose_now: Callable[[], OutgoingMail],
+                        track: dict | None = None) -> None:
+    """Queue a mail that is slow to write (PDF attachments): with a job queue the worker writes
+    it by calling ``composer`` ("module:function") with ``args``, off the web request; without one
+    ``compose_now()`` writes it here. Either way it leaves only after the commit."""
+    from festival.jobs.outbox import OutboxMail
+    from festival.jobs.queue import queue_configured
+
+    if not queue_configured():
+        mail = compose_now()
+        mail.track = track
+        queue_mail(mail)
+        return
+    _write_outbox_row(OutboxMail(recipient=to, subject="", message=None, track=track,
+                                 compose={"callback": composer, "args": args}))
 
 
 def discard_queued_mail() -> None:

@@ -1,7 +1,8 @@
 """Mail to visitors about their order, in their language, with the PDFs they need at the gate.
 
-The PDFs are rendered when the mail is queued (inside the request that paid the order), and
-the mail leaves only after that request commits. Whether the mail server took it is written
+The confirmation's PDFs are rendered by the job worker when a queue is configured, else when
+the mail is queued (inside the request that paid the order); the mail leaves only after that
+request commits. Whether the mail server took it is written
 back on the order afterwards in a short transaction of its own, since the request's unit of
 work is over by then.
 """
@@ -16,8 +17,8 @@ from sqlalchemy import update
 
 from festival.core.db import db
 from festival.core.i18n import format_local_date, format_money
-from festival.core.mail import OutgoingMail, compose_mail, queue_mail
-from festival.core.scope import Scope, hand_scope_to_connection
+from festival.core.mail import OutgoingMail, compose_mail, queue_composed_mail, queue_mail
+from festival.core.scope import Scope, hand_scope_to_connection, tenant_scope
 from festival.core.urls import external_url
 from festival.documents.pdf import document_locale, visit_of
 from festival.documents.receipt import render_receipt_pdf
@@ -64,9 +65,13 @@ def record_delivery(order_id: int, tenant_id: int, status: str, error: str | Non
                      .values(delivery_status=status, delivery_error=error[:2000] if error else None))
 
 
-def _track_delivery(mail: OutgoingMail, order: Order, tenant: Tenant) -> None:
+def _delivery_track(order: Order, tenant: Tenant) -> dict:
     # Plain ids as data: the ORM objects are expired by then, and the worker is another process.
-    mail.track = {"callback": "festival.ticketing.notify:record_delivery", "args": [order.id, tenant.id]}
+    return {"callback": "festival.ticketing.notify:record_delivery", "args": [order.id, tenant.id]}
+
+
+def _track_delivery(mail: OutgoingMail, order: Order, tenant: Tenant) -> None:
+    mail.track = _delivery_track(order, tenant)
 
 
 def confirmation_mail(order: Order, tenant: Tenant, to: str | None = None) -> OutgoingMail:
@@ -92,10 +97,17 @@ def _attach_documents(mail: OutgoingMail, order: Order, tenant: Tenant, locale: 
 
 def send_confirmation(order: Order, tenant: Tenant, to: str | None = None) -> None:
     """The confirmation with the tickets, sent once the payment is committed; ``to`` resends
-    it to a corrected address. The order records whether the mail server took it."""
-    mail = confirmation_mail(order, tenant, to)
-    _track_delivery(mail, order, tenant)
-    queue_mail(mail)
+    it to a corrected address. With a job queue the worker renders its PDFs. The order records
+    whether the mail server took it."""
+    queue_composed_mail(to or order.email, "festival.ticketing.notify:compose_confirmation",
+                        [order.id, tenant.id, to], lambda: confirmation_mail(order, tenant, to),
+                        track=_delivery_track(order, tenant))
+
+
+def compose_confirmation(order_id: int, tenant_id: int, to: str | None = None) -> OutgoingMail:
+    """The confirmation of a committed order, written by the job worker in the tenant's scope."""
+    with tenant_scope(tenant_id):
+        return confirmation_mail(db.session.get(Order, order_id), db.session.get(Tenant, tenant_id), to)
 
 
 def send_move_notice(order: Order, tenant: Tenant, old_slot: EntrySlot, refunded: Decimal) -> None:

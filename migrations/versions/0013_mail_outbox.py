@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('recipient', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('message', sa.LargeBinary(), nullable=True),
+    sa.Column('compose', sa.JSON(), nullable=True),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('track', sa.JSON(), nullable=True),

@@ -12,9 +12,15 @@ from sqlalchemy import select
 
 from festival.core.db import db, utcnow
 from festival.core.mail import OutgoingMail, queue_mail
+from festival.core.scope import tenant_scope
 from festival.jobs import outbox
 from festival.jobs.outbox import OutboxMail
 from festival.jobs.queue import lantern_queue
+from festival.tenants.models import Tenant
+from festival.ticketing.models import Order
+from tests.documents.conftest import buy
+from tests.groups.journey import attachments
+from tests.ticketing.world import build_sales_world
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -131,3 +137,36 @@ def test_metrics_show_the_queue_depth_and_the_mail_waiting(app, mailbox, redis_q
     drained = scraper()
     assert drained[("lantern_job_queue_depth", frozenset())] == 0
     assert drained[("lantern_mail_outbox_pending", frozenset())] == 0
+
+
+def test_with_redis_the_worker_renders_the_ticket_pdfs_and_the_order_records_the_delivery(
+        app, factory, mailbox, redis_queue):
+    world = build_sales_world(app, factory, "paris", capacity=20)
+    with app.test_request_context(), tenant_scope(world.tenant_id):
+        tenant = db.session.get(Tenant, world.tenant_id)
+        order = buy(tenant, world, {world.adult_id: 2}, email="marie@example.fr")
+        order_id, code = order.id, order.code
+        db.session.commit()
+        db.session.remove()
+    # The paying request wrote a recipe, not the PDFs: the worker writes the message.
+    with app.app_context():
+        row = db.session.scalars(select(OutboxMail)).one()
+        assert row.message is None and row.compose["callback"].endswith(":compose_confirmation")
+        db.session.remove()
+    assert mailbox.messages == [] and redis_queue.count == 1
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    [mail] = mailbox.to("marie@example.fr")
+    receipt = order_receipt(app, world, order_id)
+    assert set(attachments(mail)) == {f"tickets-{code}.pdf", f"receipt-{receipt}.pdf"}
+    assert outbox_rows(app) == [("marie@example.fr", "sent", False)]
+    with app.app_context(), tenant_scope(world.tenant_id):
+        assert db.session.get(Order, order_id).delivery_status == "sent"
+        db.session.remove()
+
+
+def order_receipt(app, world, order_id: int) -> str:
+    with app.app_context(), tenant_scope(world.tenant_id):
+        number = db.session.get(Order, order_id).receipt_number
+        db.session.remove()
+    return number
