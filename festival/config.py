@@ -116,6 +116,9 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance_path / "outbox")),
         # `festival deliver-mail` leaves outbox rows younger than this to the queue's worker.
         "MAIL_SWEEP_GRACE_SECONDS": int(env.get("MAIL_SWEEP_GRACE_SECONDS", "30")),
+        # An outbox row claimed longer ago than this belongs to a worker that died mid-send:
+        # the sweep (or a retried job) sends it again. Longer than any SMTP transaction.
+        "MAIL_STALE_CLAIM_SECONDS": int(env.get("MAIL_STALE_CLAIM_SECONDS", "600")),
         "STORAGE_PATH": env.get("STORAGE_PATH", str(instance_path / "files")),
         # folder: files under STORAGE_PATH (one machine); database: rows of stored_file, seen by
         # every web instance and worker without a shared disk (festival.core.storage).

@@ -23,8 +23,6 @@ from festival.core.db import PlatformRow, UTCDateTime, db, utcnow
 
 log = logging.getLogger("festival.mail")
 
-# A claim older than this belongs to a worker that died mid-send: the row may be sent again.
-STALE_CLAIM = timedelta(minutes=10)
 # Rows younger than MAIL_SWEEP_GRACE_SECONDS (30 by default) are still on their way through the
 # queue: the sweep leaves them.
 KEEP_DELIVERED = timedelta(days=30)
@@ -44,6 +42,9 @@ class OutboxMail(PlatformRow, db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     message: Mapped[bytes | None] = mapped_column(LargeBinary)  # the whole MIME message
+    # A message whose rendering is slow (ticket PDFs) is written by the worker:
+    # {"callback": "module:function", "args": [...]} returns its OutgoingMail.
+    compose: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(8), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Who learns how it went: {"callback": "module:function", "args": [...]}; called with the
@@ -58,15 +59,21 @@ class OutboxMail(PlatformRow, db.Model):
 TABLE = OutboxMail.__table__.c
 
 
-def _claim(row_id: int, now: datetime) -> tuple[bytes, dict | None, str] | None:
+def _stale_claim() -> timedelta:
+    """A claim older than this (MAIL_STALE_CLAIM_SECONDS) belongs to a worker that died mid-send:
+    the row may be sent again."""
+    return timedelta(seconds=current_app.config["MAIL_STALE_CLAIM_SECONDS"])
+
+
+def _claim(row_id: int, now: datetime) -> tuple[bytes | None, dict | None, str, dict | None] | None:
     with db.engine.begin() as conn:
         claimed = conn.execute(
             update(OutboxMail).where(
                 TABLE.id == row_id,
                 (TABLE.status == OutboxMail.PENDING)
-                | ((TABLE.status == OutboxMail.SENDING) & (TABLE.claimed_at < now - STALE_CLAIM)))
+                | ((TABLE.status == OutboxMail.SENDING) & (TABLE.claimed_at < now - _stale_claim())))
             .values(status=OutboxMail.SENDING, claimed_at=now, attempts=TABLE.attempts + 1)
-            .returning(TABLE.message, TABLE.track, TABLE.recipient)).first()
+            .returning(TABLE.message, TABLE.track, TABLE.recipient, TABLE.compose)).first()
     return tuple(claimed) if claimed is not None else None
 
 
@@ -78,14 +85,17 @@ def _finish(row_id: int, status: str, error: str | None = None) -> None:
         conn.execute(update(OutboxMail).where(TABLE.id == row_id).values(**values))
 
 
+def _call(spec: dict):
+    module, _, name = spec["callback"].partition(":")
+    return getattr(importlib.import_module(module), name)(*spec.get("args", []))
+
+
 def _tell(track: dict | None, status: str, refusal: str | None = None) -> None:
     if not track:
         return
     # The commit has happened: a failing callback must not undo or repeat the delivery.
     try:
-        module, _, name = track["callback"].partition(":")
-        callback = getattr(importlib.import_module(module), name)
-        callback(*track.get("args", []), status, refusal)
+        _call({"callback": track["callback"], "args": [*track.get("args", []), status, refusal]})
     except Exception:
         log.exception("mail delivery callback failed")
 
@@ -103,7 +113,13 @@ def deliver_row(row_id: int, now: datetime | None = None) -> str | None:
     claimed = _claim(row_id, now or utcnow())
     if claimed is None:
         return None
-    message, track, recipient = claimed
+    message, track, recipient, compose = claimed
+    if message is None and compose:
+        try:
+            message = _composed(compose)
+        except Exception as error:
+            _finish(row_id, OutboxMail.PENDING, f"not composed: {error}")  # rq retries the job
+            raise
     try:
         send_message(message, recipient)
     except smtplib.SMTPException as error:
@@ -121,6 +137,16 @@ def deliver_row(row_id: int, now: datetime | None = None) -> str | None:
     _finish(row_id, OutboxMail.SENT)
     _tell(track, OutboxMail.SENT)
     return OutboxMail.SENT
+
+
+def _composed(compose: dict) -> bytes:
+    """Write a deferred message now, in the worker (its PDFs rendered off the web request)."""
+    from festival.core.mail import build_message
+
+    try:
+        return bytes(build_message(_call(compose)))
+    finally:
+        db.session.remove()  # the composer's reads end here; the next job starts clean
 
 
 def deliver_job(row_id: int) -> str | None:
@@ -148,7 +174,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     grace = timedelta(seconds=current_app.config["MAIL_SWEEP_GRACE_SECONDS"])
     due = list(db.session.scalars(select(OutboxMail.id).where(
         ((TABLE.status == OutboxMail.PENDING) & (TABLE.created_at < now - grace))
-        | ((TABLE.status == OutboxMail.SENDING) & (TABLE.claimed_at < now - STALE_CLAIM)))
+        | ((TABLE.status == OutboxMail.SENDING) & (TABLE.claimed_at < now - _stale_claim())))
         .order_by(OutboxMail.id)))
     db.session.rollback()  # end the read before the deliveries' own transactions
     outcome = {"sent": 0, "refused": 0, "postponed": 0}
