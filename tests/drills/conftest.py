@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import PASSWORD, Snapshot, _free_port
 from tests.drills import stack
+from tests.payments.fake_stripe import WEBHOOK_SECRET
 
 TENANT = "houston"
 OWNER = "owner@houston.example.com"
@@ -91,21 +92,30 @@ def _app_env(cluster: stack.Cluster, redis_port: int, smtp_port: int, proxy_port
         # Every drill visitor comes from 127.0.0.1: the checkout limit must not be what refuses them.
         "CHECKOUT_RATE_LIMIT": "100000 per minute",
         "STORAGE_PATH": str(root / "files"), "LOG_LEVEL": "WARNING",
+        # Signed Stripe events are accepted (drill 5 signs them as Stripe does).
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
     }
+
+
+def services_app(cluster: stack.Cluster, smtp_port: int):
+    """An app in this test process on the drill's database, to make data through the services
+    (no Redis: its mail goes out inline). Dispose of its engine when done."""
+    from festival import create_app
+
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": psycopg_url(cluster.app_url), "MIGRATION_DATABASE_URL": cluster.owner_url,
+        "REDIS_URL": "", "RATELIMIT_STORAGE_URI": "memory://", "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port, "SERVER_NAME": None})
 
 
 def _seed(cluster: stack.Cluster, smtp_port: int):
     """The tenant, its owner and an exhibition on sale, made through the services (as the tests'
     sales world), in the drill's database."""
-    from festival import create_app
     from festival.core.db import db
     from tests.conftest import Factory
     from tests.ticketing.world import build_sales_world
 
-    seeder = create_app({
-        "SQLALCHEMY_DATABASE_URI": psycopg_url(cluster.app_url), "MIGRATION_DATABASE_URL": cluster.owner_url,
-        "REDIS_URL": "", "RATELIMIT_STORAGE_URI": "memory://", "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port, "SERVER_NAME": None})
+    seeder = services_app(cluster, smtp_port)
     try:
         factory = Factory(seeder)
         world = build_sales_world(seeder, factory, TENANT, capacity=40)
