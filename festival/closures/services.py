@@ -20,7 +20,7 @@ from festival.accounts.models import User
 from festival.audit.services import record_event
 from festival.closures.models import Closure, ClosureOrder
 from festival.core.db import db, utcnow
-from festival.core.errors import Conflict, DomainError
+from festival.core.errors import Conflict, DomainError, refusal
 from festival.core.i18n import format_money
 from festival.core.mail import compose_mail, queue_mail
 from festival.core.urls import external_url
@@ -55,8 +55,7 @@ DECISION_LABELS = {
 
 
 def _fail(key: str, status: int = 400, **values) -> DomainError:
-    message = MESSAGES[key]
-    return DomainError(str(message) % values if values else str(message), status)
+    return refusal(MESSAGES, key, status, **values)
 
 
 # --- closing a night ------------------------------------------------------------------------------

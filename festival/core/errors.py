@@ -23,6 +23,13 @@ class DomainError(Exception):
             self.status_code = status_code
 
 
+def refusal(messages: dict, key: str, status: int = 400, **values) -> DomainError:
+    """The refusal ``messages[key]`` (a lazy translation, with %-placeholders filled from
+    ``values``) in the reader's language: what each service's ``_fail`` raises."""
+    message = str(messages[key])
+    return DomainError(message % values if values else message, status)
+
+
 class NotFound(DomainError):
     status_code = 404
 

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from festival.accounts.models import User
 from festival.audit.services import record_event
 from festival.core.db import db, utcnow
-from festival.core.errors import DomainError, NotFound
+from festival.core.errors import DomainError, NotFound, refusal
 from festival.core.i18n import LOCALES
 from festival.groups.models import GroupBlock, InvoiceCounter, TourOperator
 from festival.tenants.models import Tenant
@@ -61,8 +61,7 @@ MESSAGES = {
 
 
 def _fail(key: str, status: int = 400, **values) -> DomainError:
-    message = MESSAGES[key]
-    return DomainError(str(message) % values if values else str(message), status)
+    return refusal(MESSAGES, key, status, **values)
 
 
 def local_today(tenant: Tenant, now: datetime | None = None) -> date:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from festival.accounts.models import User
 from festival.audit.services import record_event
 from festival.core.db import db, utcnow
-from festival.core.errors import DomainError
+from festival.core.errors import DomainError, refusal
 from festival.core.i18n import LOCALES, format_local_date
 from festival.exhibitions.models import Exhibition
 from festival.passes.models import Pass, PassVisit
@@ -51,8 +51,7 @@ MESSAGES = {
 
 
 def _fail(key: str, status: int = 409, **values) -> DomainError:
-    message = MESSAGES[key]
-    return DomainError(str(message) % values if values else str(message), status)
+    return refusal(MESSAGES, key, status, **values)
 
 
 def local_today(tenant: Tenant, now: datetime) -> date:

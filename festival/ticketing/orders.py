@@ -23,7 +23,7 @@ from festival.accounts.models import User
 from festival.audit.services import record_event
 from festival.core import rows
 from festival.core.db import db, utcnow
-from festival.core.errors import Conflict, DomainError
+from festival.core.errors import Conflict, DomainError, refusal
 from festival.core.i18n import LOCALES
 from festival.exhibitions.models import Exhibition
 from festival.ops import metrics
@@ -75,8 +75,7 @@ MESSAGES = {
 
 
 def _fail(key: str, status: int = 400, **values) -> DomainError:
-    message = MESSAGES[key]
-    return DomainError(str(message) % values if values else str(message), status)
+    return refusal(MESSAGES, key, status, **values)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from festival.accounts.models import User
 from festival.audit.services import record_event
 from festival.catalog.models import CERTIFICATION_KINDS
 from festival.core.db import db
-from festival.core.errors import DomainError
+from festival.core.errors import DomainError, refusal
 from festival.core.i18n import country_name
 from festival.core.reference import country_codes
 from festival.dashboard.groups import parse_countries
@@ -48,9 +48,8 @@ MESSAGES = {
 }
 
 
-def _fail(key: str, status: int = 400, **values: str) -> DomainError:
-    message = str(MESSAGES[key])
-    return DomainError(message % values if values else message, status)
+def _fail(key: str, status: int = 400, **values) -> DomainError:
+    return refusal(MESSAGES, key, status, **values)
 
 
 # --- typed values -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, or_, select
 
 from festival.core import rows
 from festival.core.db import db, utcnow
-from festival.core.errors import DomainError
+from festival.core.errors import DomainError, refusal
 from festival.core.i18n import LOCALES
 from festival.exhibitions.models import Exhibition
 from festival.tenants.models import Tenant
@@ -54,8 +54,7 @@ MESSAGES = {
 
 
 def _fail(key: str, status: int = 400, **values) -> DomainError:
-    message = MESSAGES[key]
-    return DomainError(str(message) % values if values else str(message), status)
+    return refusal(MESSAGES, key, status, **values)
 
 
 def hold_minutes() -> int:
