@@ -74,7 +74,7 @@ def test_five_hundred_visitors_decide_at_once_and_no_slot_is_oversold(app, facto
     # Mail is not what this test is about (tests/closures/test_closures.py follows it): 500
     # notices over SMTP and the ticket PDFs of 120 moves would take most of a minute.
     monkeypatch.setattr(mail, "send_message", lambda message, recipient: None)
-    monkeypatch.setattr(moves, "_send_tickets", lambda order, tenant: None)
+    monkeypatch.setattr(moves, "_send_tickets", lambda *notice: None)
     _affected_orders(app, world)
     tokens = in_scope(app, world, lambda: list(db.session.scalars(
         select(ClosureOrder.token).order_by(ClosureOrder.id))))
