@@ -118,7 +118,8 @@ def _seed(cluster: stack.Cluster, smtp_port: int):
     seeder = services_app(cluster, smtp_port)
     try:
         factory = Factory(seeder)
-        world = build_sales_world(seeder, factory, TENANT, capacity=40)
+        # Room for every drill after the rush: how much the rush sells depends on the machine's speed.
+        world = build_sales_world(seeder, factory, TENANT, capacity=400)
         factory.member(Snapshot(world.tenant_id, "tenant", TENANT, None), OWNER, "owner", PASSWORD)
     finally:
         with seeder.app_context():
