@@ -63,7 +63,7 @@ class TicketType(TenantOwned, db.Model):
     CONCESSION = "concession"
     FAMILY = "family"
     VIP = "vip"
-    PASS = "pass"  # noqa: S105  a season or multi-visit pass (festival.passes), not a secret
+    PASS = "pass"  # noqa: S105  # nosec B105  # a season or multi-visit pass, not a secret
     CATEGORIES = (ADULT, CHILD, CONCESSION, FAMILY, VIP, PASS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,7 +139,7 @@ class Order(TenantOwned, db.Model):
     ONLINE = "online"
     BOX_OFFICE = "box_office"
     API = "api"
-    PASS = "pass"  # noqa: S105  a free entry a pass holder reserved (festival.passes)
+    PASS = "pass"  # noqa: S105  # nosec B105  # a free entry a pass holder reserved
     GROUP = "group"  # a tour operator's block, paid by invoice (festival.groups)
     CHANNELS = (ONLINE, BOX_OFFICE, API, PASS, GROUP)
 
