@@ -8,14 +8,15 @@ where the caller needs them, hand back ordinary persistent ORM objects.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, insert, inspect, update
+from sqlalchemy import Table, bindparam, insert, inspect, select, true, union_all, update
 from sqlalchemy.orm import make_transient_to_detached
 
 from festival.core.db import db
-from festival.core.scope import check_owner, owner_criteria
+from festival.core.scope import check_owner, owner_criteria, owner_ids
 
 Model = TypeVar("Model")
 
@@ -69,13 +70,16 @@ def insert_objects(model: type[Model], rows: list[dict]) -> list[Model]:
     (key, primary), = [(key, column) for key, column in columns if column.primary_key]
     ids = _connection().execute(insert(table).returning(primary, sort_by_parameter_order=True),
                              [_by_column_name(model, row) for row in full]).scalars().all()
-    objects = []
-    for row, new_id in zip(full, ids, strict=True):
-        obj = model(**row, **{key: new_id})
-        make_transient_to_detached(obj)  # as if loaded: nothing left to flush
-        db.session.add(obj)
-        objects.append(obj)
-    return objects
+    return [_persistent(model, row, new_id) for row, new_id in zip(full, ids, strict=True)]
+
+
+def _persistent(model: type[Model], full_row: dict, new_id: int) -> Model:
+    """A row just inserted, as an object of the session as if loaded: nothing left to flush."""
+    (key, _primary), = [(key, column) for key, column in _columns(model)[1] if column.primary_key]
+    obj = model(**full_row, **{key: new_id})
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    return obj
 
 
 def insert_rows(model: type, rows: list[dict]) -> None:
@@ -85,13 +89,87 @@ def insert_rows(model: type, rows: list[dict]) -> None:
     _connection().execute(insert(table), [_by_column_name(model, _complete(model, row)) for row in rows])
 
 
-def update_rows(model: type, *where, **values) -> int:
+def update_rows(model: type, *where, params: dict | None = None, **values) -> int:
     """UPDATE the rows of ``model`` matching ``where`` within the open scope; how many changed.
 
-    ``where`` and ``values`` name the table's columns (``model.__table__.c``)."""
+    ``where`` and ``values`` name the table's columns (``model.__table__.c``); ``params`` gives
+    the values of their bound parameters, if any."""
     table, _columns_of = _columns(model)
     statement = update(table).where(*where, *owner_criteria(model, table)).values(**values)
-    return _connection().execute(statement).rowcount
+    return _connection().execute(statement, params).rowcount
+
+
+def insert_if_updated(shape: Hashable, guard: type, where: list, values: dict, params: dict,
+                      parent: type[Model], parent_row: dict, child: type, link: str,
+                      child_rows: list[dict]) -> tuple[Model, list] | None:
+    """UPDATE one row of ``guard`` matching ``where`` (within the open scope); only if it changed,
+    INSERT ``parent_row`` and ``child_rows`` (each pointing at the parent through ``link``), and
+    return them as persistent objects. None when the UPDATE changed nothing (nothing is written).
+
+    On PostgreSQL this is one statement of data-modifying CTEs, since every order of the on-sale
+    rush writes exactly this (the slot's places, the order, its lines): one round trip and one
+    statement's overhead instead of three (docs/PERFORMANCE.md). ``where`` and ``values`` hold
+    bound parameters whose values ``params`` gives; the statement is built once per ``shape``
+    (the caller's name for those clauses) and number of children, then only executed.
+    """
+    check_owner(parent, [parent_row])
+    check_owner(child, child_rows)
+    parent_full = _complete(parent, parent_row)
+    children_full = [_complete(child, row) for row in child_rows]
+    owners = owner_ids(guard)
+    connection = _connection()
+    if connection.dialect.name != "postgresql":
+        table = guard.__table__
+        changes = update(table).where(*where, *owner_criteria(guard, table)).values(**values)
+        if connection.execute(changes, params).rowcount != 1:
+            return None
+        parent_object, = insert_objects(parent, [parent_row])
+        return parent_object, insert_objects(child, [{**row, link: parent_object.id} for row in child_rows])
+    parent_values = _by_column_name(parent, parent_full)
+    link_column = child.__table__.c[link].name
+    child_values = [{name: value for name, value in _by_column_name(child, row).items()
+                     if name != link_column} for row in children_full]
+    key = (shape, guard, tuple(owners), parent, tuple(parent_values), child, link_column,
+           tuple(child_values[0]), len(child_values))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = _insert_if_updated_statement(
+            guard, where, values, tuple(owners), parent, tuple(parent_values), child, link_column,
+            tuple(child_values[0]), len(child_values))
+    bound = {**params, **{f"owner_{column}": value for column, value in owners.items()},
+             **{f"p_{name}": value for name, value in parent_values.items()}}
+    for number, row in enumerate(child_values):
+        bound.update({f"c{number}_{name}": value for name, value in row.items()})
+    result = connection.execute(statement, bound).all()
+    if not result:
+        return None
+    parent_object = _persistent(parent, parent_full, result[0][0])
+    return parent_object, [_persistent(child, {**row, link: parent_object.id}, child_id)
+                           for row, (_parent_id, child_id) in zip(children_full, result, strict=True)]
+
+
+# insert_if_updated's statements by shape (a few per process: one per number of order lines).
+_STATEMENTS: dict[Hashable, Any] = {}
+
+
+def _insert_if_updated_statement(guard: type, where: list, values: dict, owners: tuple[str, ...],
+                                 parent: type, parent_names: tuple[str, ...], child: type,
+                                 link_column: str, child_names: tuple[str, ...], children: int):
+    guard_table, parent_table, child_table = guard.__table__, parent.__table__, child.__table__
+    taken = (update(guard_table)
+             .where(*where, *[guard_table.c[column] == bindparam(f"owner_{column}") for column in owners])
+             .values(**values).returning(*guard_table.primary_key.columns).cte("guard"))
+    written = insert(parent_table).from_select(list(parent_names), select(*[
+        bindparam(f"p_{name}", type_=parent_table.c[name].type) for name in parent_names
+    ]).select_from(taken)).returning(parent_table.c.id).cte("parent")
+    selects = [select(written.c.id, *[bindparam(f"c{number}_{name}", type_=child_table.c[name].type)
+                                      for name in child_names]) for number in range(children)]
+    inserted = insert(child_table).from_select(
+        [link_column, *child_names], union_all(*selects) if children > 1 else selects[0],
+    ).returning(child_table.c.id).cte("children")
+    # The children's ids come from one sequence, in the order the SELECTs produce the rows.
+    return (select(written.c.id, inserted.c.id.label("child_id"))
+            .select_from(written).join(inserted, true()).order_by(inserted.c.id))
 
 
 def upsert_add(model: type, key: dict, increments: dict) -> None:

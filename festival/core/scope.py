@@ -154,15 +154,22 @@ def check_owner(model: type, rows: list[dict]) -> None:
 
 def owner_criteria(model: type, table) -> list:
     """WHERE criteria keeping a plain (Core) statement on ``model``'s table inside the scope."""
+    return [table.c[column] == scoped_id for column, scoped_id in owner_ids(model).items()]
+
+
+def owner_ids(model: type) -> dict[str, int]:
+    """The owner columns a plain statement on ``model`` must match in the open scope, with their
+    ids ({} in a platform scope); ``owner_criteria`` as values, for a statement built once with
+    bound parameters."""
     current = _current.get()
     if current is not None and current.is_platform:
-        return []
-    criteria = []
+        return {}
+    owners = {}
     for column, scoped_id in _owners(model, current):
         if scoped_id is None:
             raise ScopeError(f"{model.__name__} written outside its owner's scope")
-        criteria.append(table.c[column] == scoped_id)
-    return criteria
+        owners[column] = scoped_id
+    return owners
 
 
 def _check_insert(state: ORMExecuteState) -> None:

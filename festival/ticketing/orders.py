@@ -8,14 +8,17 @@ written together or not at all.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
+from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -105,11 +108,21 @@ def normalize_email(email: str) -> str:
 
 # --- capacity: one conditional UPDATE, never read-then-write ----------------------------------
 
+@cache
+def _places_free() -> tuple[list, dict]:
+    """The conditional UPDATE that takes places in a slot (parameters ``slot_id``, ``persons``):
+    its criteria and its values, built once."""
+    slot = EntrySlot.__table__.c
+    slot_id, persons = bindparam("slot_id", type_=Integer), bindparam("persons", type_=Integer)
+    return ([slot.id == slot_id, slot.is_closed.is_(False), slot.taken + persons <= slot.capacity],
+            {"taken": slot.taken + persons})
+
+
 def take_places(slot_id: int, persons: int) -> bool:
     """Hold ``persons`` places in the slot if they are free; True when taken."""
-    slot = EntrySlot.__table__.c
-    return rows.update_rows(EntrySlot, slot.id == slot_id, slot.is_closed.is_(False),
-                            slot.taken + persons <= slot.capacity, taken=slot.taken + persons) == 1
+    where, values = _places_free()
+    return rows.update_rows(EntrySlot, *where, params={"slot_id": slot_id, "persons": persons},
+                            **values) == 1
 
 
 def return_places(slot_id: int, persons: int) -> None:
@@ -252,15 +265,27 @@ def price_request(tenant: Tenant, slot: EntrySlot, types: dict[int, TicketType],
 
 
 def hold_places(slot: EntrySlot, persons: int, now: datetime) -> None:
-    """Take ``persons`` places in ``slot`` for a sale, a move or a pass visit, or refuse clearly
+    """Take ``persons`` places in ``slot`` for a move or a pass visit, or refuse clearly
     (closed, few left, sold out; 409). Expired holds of the slot are released first if needed."""
-    if take_places(slot.id, persons):
-        return
+    _with_places(slot, now, lambda: take_places(slot.id, persons))
+
+
+Taken = TypeVar("Taken")
+
+
+def _with_places(slot: EntrySlot, now: datetime, take: Callable[[], Taken]) -> Taken:
+    """``take()`` (which takes places in ``slot`` and answers falsy when they are not free), with
+    the sale's capacity rules: expired holds of the slot are released and it is tried once more,
+    then a clear refusal (closed, few left, sold out; 409)."""
+    taken = take()
+    if taken:
+        return taken
     # Expired holds never block a sale: release them for this slot and try once more (also when
     # a buyer arriving at the same moment released them first).
     release_expired_holds(now, slot_id=slot.id)
-    if take_places(slot.id, persons):
-        return
+    taken = take()
+    if taken:
+        return taken
     db.session.refresh(slot, ["taken", "capacity", "is_closed"])
     if slot.is_closed:
         raise _fail("closed_night", 409)
@@ -281,26 +306,29 @@ def create_order(tenant: Tenant, request: OrderRequest, actor: User | None = Non
     slot, types = sellable_slot(request.slot_id, now, _type_ids(request.quantities))
     priced, voucher = price_request(tenant, slot, types, request.quantities, request.voucher_code,
                                     locale, now, request.per_order_limits)
-    hold_places(slot, priced.persons, now)
-    if voucher is not None and not _use_voucher(voucher.id):
-        raise _fail("voucher_used")
     hold = timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
-    # Plain INSERTs, no unit-of-work flush: the largest share of an order's time in the
-    # on-sale rush (docs/PERFORMANCE.md).
-    order, = rows.insert_objects(Order, [dict(
-        tenant_id=tenant.id, code=codes.order_code(), secret=codes.order_secret(),
+    order_row = dict(        tenant_id=tenant.id, code=codes.order_code(), secret=codes.order_secret(),
         exhibition_id=slot.exhibition_id, slot_id=slot.id, email=email, name=name, locale=locale,
         status=Order.PENDING, channel=request.channel, payment_method=request.payment_method,
         currency=tenant.currency, persons=priced.persons, subtotal=priced.subtotal,
         discount=priced.discount, total=priced.total, tax_total=priced.tax_total,
         prices_include_vat=priced.prices_include_vat, voucher_id=voucher.id if voucher else None,
         created_at=now, expires_at=now + hold, created_by_id=actor.id if actor else None,
-        delivery_status=None)])
-    lines = rows.insert_objects(OrderLine, [dict(
-        tenant_id=tenant.id, order_id=order.id, ticket_type_id=line.ticket_type.id,
+        delivery_status=None)
+    line_rows = [dict(
+        tenant_id=tenant.id, ticket_type_id=line.ticket_type.id,
         quantity=line.quantity, persons_each=line.ticket_type.persons, unit_price=line.unit_price,
         discount=line.discount, total=line.total, vat_rate=line.vat_rate, tax=line.tax)
-        for line in priced.lines])
+        for line in priced.lines]
+    # The places, the order and its lines in one write (one statement on PostgreSQL) and no
+    # unit-of-work flush: the largest share of an order's time in the on-sale rush
+    # (docs/PERFORMANCE.md).
+    where, values = _places_free()
+    order, lines = _with_places(slot, now, lambda: rows.insert_if_updated(
+        "take_places", EntrySlot, where, values, {"slot_id": slot.id, "persons": priced.persons},
+        Order, order_row, OrderLine, "order_id", line_rows))
+    if voucher is not None and not _use_voucher(voucher.id):
+        raise _fail("voucher_used")
     set_committed_value(order, "lines", lines)
     metrics.order_created(request.channel)
     return order
