@@ -1,4 +1,4 @@
-"""Which processes used the CPU during a measurement: gunicorn workers, PostgreSQL, the load.
+"""Which processes used the CPU during a measurement: gunicorn workers, PostgreSQL, nginx, the load.
 
     CPU0=$(python bench/cpu_split.py snapshot)
     … the measurement …
@@ -15,7 +15,7 @@ import os
 import sys
 
 GROUPS = {"gunicorn": "app (gunicorn workers)", "python": "app (gunicorn workers)",
-          "postgres": "PostgreSQL", "wrk": "load (wrk)"}
+          "postgres": "PostgreSQL", "wrk": "load (wrk)", "nginx": "nginx", "redis": "Redis"}
 
 
 def snapshot() -> dict[str, list[float]]:

@@ -47,7 +47,7 @@ DOMAIN_COMMAND_MODULES = ("festival.booking.commands", "festival.contracts.comma
                           "festival.waitlist.commands", "festival.passes.commands",
                           "festival.groups.commands", "festival.exposure.commands",
                           "festival.jobs.commands", "festival.privacy.commands",
-                          "festival.core.storage_commands")
+                          "festival.core.storage_commands", "festival.ops.nginx")
 
 
 @click.command("create-operator")

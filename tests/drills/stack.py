@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from festival.ops.nginx import render_config
 from tests.conftest import _free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,40 +164,10 @@ def gunicorn(port: int, env: dict, log: Path) -> Process:
                    log, env=env)
 
 
-NGINX_CONF = """\
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-  access_log off;
-  client_body_temp_path {root}/body;
-  proxy_temp_path {root}/proxy;
-  fastcgi_temp_path {root}/fastcgi;
-  uwsgi_temp_path {root}/uwsgi;
-  scgi_temp_path {root}/scgi;
-  upstream lantern {{
-{servers}
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://lantern;
-      proxy_set_header Host $http_host;
-      # The app trusts exactly one proxy (PROXY_FIX_HOPS=1): this one.
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-    }}
-  }}
-}}
-"""
-
-
 def nginx(port: int, upstream_ports: list[int], root: Path) -> Process:
     """nginx in the foreground with its own prefix, config, pid and logs (never the system's)."""
-    servers = "\n".join(f"    server 127.0.0.1:{p};" for p in upstream_ports)
     conf = root / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(root=root, servers=servers, port=port))
+    conf.write_text(render_config(f"127.0.0.1:{port}", [f"127.0.0.1:{p}" for p in upstream_ports], root))
     return Process("nginx", [NGINX, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log"),
                              "-g", "daemon off; user root;"], root / "nginx.out")
 
