@@ -166,3 +166,29 @@ def test_another_tenants_slot_is_unknown(app, factory, world):
         with pytest.raises(DomainError, match="does not exist"):
             orders.create_order(tenant, request_for(world, {other.adult_id: 1}, slot_id=other.slot_ids[0]))
         assert db.session.scalars(select(Ticket)).all() == []
+
+
+def test_an_order_of_three_lines_is_written_with_its_places_and_read_back_alike(world, scoped, app):
+    """The places, the order and its lines go in one write (one statement on PostgreSQL): each
+    line gets its own id, in the order of the ticket types, and the objects handed back are the
+    rows the database holds. A refused write (too few places) leaves no order and no line."""
+    order = orders.create_order(scoped, request_for(
+        world, {world.family_id: 1, world.adult_id: 2, world.child_id: 1}))
+    assert [line.ticket_type_id for line in order.lines] == [world.adult_id, world.child_id,
+                                                           world.family_id]
+    assert all(line.order_id == order.id for line in order.lines)
+    written = order.id, [(line.id, line.ticket_type_id, line.quantity, line.total)
+                         for line in order.lines]
+    db.session.commit()
+    db.session.expire_all()  # read back from the database, not from the objects handed back
+    again = db.session.get(Order, written[0])
+    assert [(line.id, line.ticket_type_id, line.quantity, line.total) for line in again.lines] \
+        == written[1]
+    assert again.persons == 7 and again.total == Decimal("101.50")
+    slot = db.session.get(EntrySlot, world.slot_ids[0])
+    assert slot.taken == 7  # of 10
+    before = row_counts(app)
+    with pytest.raises(DomainError) as refused:
+        orders.create_order(scoped, request_for(world, {world.family_id: 1}))
+    assert refused.value.status_code == 409 and "3" in str(refused.value)  # "Only 3 places are left"
+    assert row_counts(app) == before
