@@ -33,6 +33,7 @@ from festival.dashboard.filters import Filters
 from festival.dashboard.pages import build
 from festival.exhibitions.models import Exhibition
 from festival.exhibitions.services import ExhibitionPlan, create_exhibition, opening_nights
+from festival.exports.kinds import BASE, KINDS
 from festival.tenants.models import Tenant
 from festival.tenants.services import TenantSettings, create_tenant
 from festival.ticketing.sales_counts import recount_sales
@@ -216,8 +217,16 @@ def measure(app, start) -> None:
     page_get()
     ms, runs = median_ms(page_get)
     print(f"RESULT dashboard_page_ms={ms:.0f} runs={[round(r) for r in runs]}", flush=True)
-    ms, runs = median_ms(lambda: client.get(url.replace("/dashboard?", "/dashboard.csv?")))
-    print(f"RESULT dashboard_csv_ms={ms:.0f} runs={[round(r) for r in runs]}", flush=True)
+
+    def export():  # what the job worker does for "Download as CSV" (issue 7: exports are jobs)
+        kind = KINDS[BASE]["dashboard"]
+        with platform_scope("job") as scope:
+            kind.render(kind.parse({"from": start.isoformat(), "to": end.isoformat(),
+                                    "group": "week"}, None), "en", scope)
+            db.session.rollback()
+
+    ms, runs = median_ms(export)
+    print(f"RESULT dashboard_csv_export_ms={ms:.0f} runs={[round(r) for r in runs]}", flush=True)
 
 
 T0 = time.perf_counter()

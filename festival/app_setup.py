@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.dashboard import base_views as _dashboard_base  # noqa: F401  adds base routes
     from festival.dashboard import portal as _dashboard_pages  # noqa: F401  adds portal routes
     from festival.exhibitions import views as _exhibition_pages  # noqa: F401  adds portal routes
+    from festival.exports import views as _export_pages  # noqa: F401  portal and base routes
     from festival.exposure import views as _exposure_pages  # noqa: F401  adds its routes
     from festival.groups import views as _groups_pages  # noqa: F401  adds its routes
     from festival.ops.views import bp as ops_bp

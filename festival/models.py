@@ -34,6 +34,7 @@ from festival.contracts.models import Contract, PaymentInstalment, PaymentTransf
 from festival.core.stored_files import StoredFile  # noqa: F401
 from festival.dashboard.models import CountryGroup, ExchangeRate, ReportingSettings  # noqa: F401
 from festival.exhibitions.models import Exhibition  # noqa: F401
+from festival.exports.models import BaseExport, TenantExport  # noqa: F401
 from festival.exposure import models as _exposure_models  # noqa: F401
 from festival.groups import models as _groups_models  # noqa: F401
 from festival.jobs.outbox import OutboxMail  # noqa: F401

@@ -23,10 +23,6 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
-
-from festival.core.db import db
 
 log = logging.getLogger("festival.mail")
 
@@ -66,11 +62,10 @@ def queue_mail(mail: OutgoingMail) -> None:
 
 
 def _write_outbox_row(row) -> None:
-    session = db.session()
-    if not session.in_transaction():
-        session.begin()  # so that a rollback before any SQL still drops the mail
-    session.add(row)
-    session.info.setdefault("outbox_rows", []).append(row)
+    from festival.jobs.handoff import after_commit
+    from festival.jobs.outbox import dispatch
+
+    after_commit(row, dispatch)  # it leaves after the outermost commit, never with a rollback
 
 
 def queue_composed_mail(to: str, composer: str, args: list, compose_now: Callable[[], OutgoingMail],
@@ -92,12 +87,10 @@ def queue_composed_mail(to: str, composer: str, args: list, compose_now: Callabl
 
 def discard_queued_mail() -> None:
     """Drop what this transaction queued (seeded demo steps that nobody needs to read)."""
-    session = db.session()
-    for row in session.info.pop("outbox_rows", []):
-        if row in session.new:
-            session.expunge(row)
-        elif inspect(row).persistent:
-            session.delete(row)
+    from festival.jobs.handoff import discard
+    from festival.jobs.outbox import dispatch
+
+    discard(dispatch)
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -159,23 +152,3 @@ def refusal_text(error: smtplib.SMTPException) -> str | None:
     if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
         return _answer(error.smtp_code, error.smtp_error)
     return None
-
-
-@event.listens_for(Session, "after_commit")
-def _send_committed_mail(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint was released: the transaction that wrote the rows may still roll back
-    # The identity, not the attribute: the committed objects are expired. A row added in a
-    # savepoint that rolled back has none (it was never written).
-    ids = [state.identity[0] for state in map(inspect, session.info.pop("outbox_rows", []))
-           if state.identity is not None]
-    if ids:
-        from festival.jobs.outbox import dispatch
-
-        dispatch(ids)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back_mail(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the outermost transaction ended
-        session.info.pop("outbox_rows", None)

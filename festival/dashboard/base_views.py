@@ -1,4 +1,5 @@
-"""The base console's dashboard pages: figures, CSV, annual PDF, rate table, country groups.
+"""The base console's dashboard pages: figures, annual PDF, rate table, country groups (the
+CSV is a report export, festival.exports).
 
 HTTP glue on the base blueprint; every view runs in the named platform scope "base.console"
 (tenants' data is read only through the dashboard services, which aggregate it).
@@ -22,7 +23,6 @@ from festival.core.i18n import current_locale
 from festival.core.scope import in_platform_scope
 from festival.dashboard import groups, rates
 from festival.dashboard.annual import FIRST_YEAR, LAST_YEAR, annual_report_pdf
-from festival.dashboard.export import dashboard_csv
 from festival.dashboard.filters import parse_filters
 from festival.dashboard.forms import CountryGroupForm, RateForm, ReportingCurrencyForm
 from festival.dashboard.models import CountryGroup
@@ -42,19 +42,8 @@ def dashboard():
     filters = parse_filters(request.args, _today())
     board, charts = build(filters, current_locale())
     return render_template("dashboard/base.html", board=board, charts=charts,
-                           country_groups=groups.list_groups(), year=filters.start.year)
-
-
-@bp.route("/dashboard.csv")
-@operator_required
-@in_platform_scope("base.console")
-def dashboard_export():
-    filters = parse_filters(request.args, _today())
-    board, _charts = build(filters, current_locale())
-    text = dashboard_csv(board)
-    name = f"lantern-dashboard-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                           country_groups=groups.list_groups(), year=filters.start.year,
+                           export_form=ActionForm())
 
 
 @bp.route("/dashboard/annual-<int:year>.pdf")

@@ -5,13 +5,30 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
-from festival.exposure.services import Exposure
+from sqlalchemy import select
+
+from festival.core.db import db
+from festival.exposure.filters import ExposureFilters
+from festival.exposure.services import Exposure, base_exposure
 from festival.suppliers.models import Supplier
 
 HEADER = ["breakdown", "lamp_group_code", "lamp_group_name_en", "lamp_group_name_zh",
           "supplier", "supplier_name", "visitors", "nights", "cities", "countries",
           "exhibition", "city", "country", "venue", "first_night", "last_night"]
+
+
+def suppliers_by_id() -> dict[int, Supplier]:
+    """Every supplier by id, in the order of their English names (the page's filter list)."""
+    return {supplier.id: supplier for supplier in db.session.scalars(
+        select(Supplier).order_by(Supplier.name_en))}
+
+
+def exposures_of(filters: ExposureFilters, now: datetime) -> list[Exposure]:
+    """The lamp groups ``filters`` choose, most seen first, as the page and the CSV show them."""
+    return base_exposure(now, filters.year,
+                         filters.supplier.id if filters.supplier is not None else None)
 
 
 def exposure_csv(exposures: list[Exposure], suppliers: dict[int, Supplier]) -> str:

@@ -1,5 +1,6 @@
 """``festival worker`` (rq), ``festival scheduler`` (every periodic command, on its interval),
-``festival deliver-mail`` (the outbox sweep) and ``festival purge-mail-outbox``."""
+``festival deliver-mail`` (the outbox sweep), ``festival purge-mail-outbox``, and the report
+exports' sweep and purge (``festival run-exports``, ``festival purge-exports``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 SCHEDULE: tuple[tuple[str, int], ...] = (
     ("expire-holds", MINUTE),
     ("deliver-mail", MINUTE),
+    ("run-exports", MINUTE),
     ("offer-waiting-lists", MINUTE),
     ("remind-visitor-reports", HOUR),
     ("remind-group-invoices", HOUR),
@@ -28,6 +30,7 @@ SCHEDULE: tuple[tuple[str, int], ...] = (
     ("remind-carnets", DAY),
     ("purge-idempotency-keys", DAY),
     ("purge-mail-outbox", DAY),
+    ("purge-exports", DAY),
 )
 
 
@@ -55,11 +58,33 @@ def purge_mail_outbox() -> None:
     click.echo(f"{removed} delivered mail row(s) removed.")
 
 
+@click.command("run-exports")
+@with_appcontext
+@in_platform_scope("job")
+def run_exports() -> None:
+    """Run report exports the queue did not (Redis lost the job, a worker died); every minute."""
+    from festival.exports.services import sweep
+
+    click.echo(f"{sweep()} waiting export(s) handed on.")
+
+
+@click.command("purge-exports")
+@with_appcontext
+@in_platform_scope("job")
+def purge_exports() -> None:
+    """Forget report exports, rows and files, requested more than 7 days ago (run daily)."""
+    from festival.exports.services import purge
+
+    removed = purge()
+    db.session.commit()
+    click.echo(f"{removed} old export(s) removed.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off runs).")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Run jobs from the Redis queue (REDIS_URL): mail now; start as many as you need."""
+    """Run jobs from the Redis queue (REDIS_URL): mail, report exports; start as many as you need."""
     from rq import SimpleWorker
 
     from festival.jobs.queue import lantern_queue, queue_configured
@@ -113,4 +138,4 @@ def _run(ctx: click.Context, name: str) -> None:
         log.exception("scheduled command %s failed", name)
 
 
-COMMANDS = [deliver_mail, purge_mail_outbox, worker, scheduler]
+COMMANDS = [deliver_mail, purge_mail_outbox, run_exports, purge_exports, worker, scheduler]

@@ -154,18 +154,18 @@ def deliver_job(row_id: int) -> str | None:
     return deliver_row(row_id)
 
 
-def dispatch(row_ids: list[int]) -> None:
-    """After a commit: hand the new rows to the worker, or deliver them now without Redis."""
+def dispatch(row_id: int) -> None:
+    """After the commit (festival.jobs.handoff): hand the new row to the worker, or deliver it
+    now without Redis."""
     from festival.jobs.queue import enqueue, queue_configured
 
-    for row_id in row_ids:
-        if queue_configured():
-            enqueue(deliver_job, row_id, key=f"mail-{row_id}")  # on failure the sweep sends it
-            continue
-        try:
-            deliver_row(row_id)
-        except DeliveryPostponed:
-            log.exception("mail %s could not be delivered yet; the sweep retries it", row_id)
+    if queue_configured():
+        enqueue(deliver_job, row_id, key=f"mail-{row_id}")  # on failure the sweep sends it
+        return
+    try:
+        deliver_row(row_id)
+    except DeliveryPostponed:
+        log.exception("mail %s could not be delivered yet; the sweep retries it", row_id)
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:

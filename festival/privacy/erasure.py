@@ -26,6 +26,7 @@ from festival.api.models import IdempotencyRecord
 from festival.audit.models import TenantAuditEntry
 from festival.audit.services import record_event
 from festival.core.db import db, utcnow
+from festival.exports.services import VISITOR_EXPORTS, forget_tenant_exports
 from festival.jobs.outbox import OutboxMail
 from festival.passes.models import Pass
 from festival.tenants.models import Tenant
@@ -51,6 +52,7 @@ class ErasureReport:
     audit_entries: int = 0
     api_answers: int = 0
     mails: int = 0
+    exports: int = 0
 
     @property
     def found(self) -> bool:
@@ -147,7 +149,9 @@ def erase_visitor(tenant: Tenant, email: str, actor: User | None,
     report = ErasureReport(**{**report.as_dict(),
                               "audit_entries": _scrub_json(TenantAuditEntry, "details", address),
                               "api_answers": _scrub_json(IdempotencyRecord, "response", address),
-                              "mails": _forget_delivered_mail(address)})
+                              "mails": _forget_delivered_mail(address),
+                              # Order exports list visitors' addresses: they go, to be asked again.
+                              "exports": forget_tenant_exports(VISITOR_EXPORTS)})
     record_event("festival.privacy.visitor.erased", actor=actor, ip_address=ip_address,
                  email_digest=email_digest(address), **report.as_dict())
     return report

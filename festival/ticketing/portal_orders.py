@@ -1,16 +1,13 @@
-"""Sales dashboard, orders list and export, and one order's page with its staff actions
-(refund, resend, print) in the tenant portal."""
+"""Sales dashboard, orders list (its CSV is a report export, festival.exports), and one order's
+page with its staff actions (refund, resend, print) in the tenant portal."""
 
 from __future__ import annotations
-
-from zoneinfo import ZoneInfo
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.accounts.access import can, requires
-from festival.core.db import utcnow
 from festival.core.errors import Conflict, DomainError
 from festival.core.forms import ActionForm
 from festival.core.i18n import format_money
@@ -36,7 +33,7 @@ def sales_dashboard():
         currency=g.org.currency)
 
 
-# --- orders list and CSV -----------------------------------------------------------------------
+# --- orders list -----------------------------------------------------------------------
 
 def _filters() -> dict:
     status = request.args.get("status", "")
@@ -51,18 +48,8 @@ def orders_list():
     page = dashboard.order_page(dashboard.order_search(filters["q"], filters["status"]),
                                 request.args.get("page", 1, type=int))
     return render_template("ticketing/portal_orders.html", page=page, filters=filters,
-                           statuses=[(s, label(STATUS_LABELS, s)) for s in Order.STATUSES])
-
-
-@portal_bp.route("/orders.csv")
-@requires("sales.view")
-def orders_csv():
-    filters = _filters()
-    body = dashboard.orders_csv(dashboard.order_search(filters["q"], filters["status"]), g.org.timezone)
-    today = utcnow().astimezone(ZoneInfo(g.org.timezone)).date()
-    filename = f"orders-{g.org.slug}-{today.isoformat()}.csv"
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                           statuses=[(s, label(STATUS_LABELS, s)) for s in Order.STATUSES],
+                           export_form=ActionForm())
 
 
 # --- one order -----------------------------------------------------------------------------------

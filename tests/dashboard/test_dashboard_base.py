@@ -13,8 +13,9 @@ from festival.core.db import db
 from festival.core.scope import platform_scope
 from festival.dashboard.models import CountryGroup, ExchangeRate
 from festival.reporting.reports import submitted_totals
-from tests.dashboard.world import MANUAL, build_dashboard_world, parse_csv
+from tests.dashboard.world import MANUAL, build_dashboard_world
 from tests.documents.conftest import normalize_spaces, pdf_text
+from tests.exports.helpers import export_rows, request_export
 from tests.security.conftest import text_of
 
 OPERATOR = "base@example.com"
@@ -75,7 +76,7 @@ def test_operator_sees_visitors_tickets_and_converted_revenue(app, world, operat
     assert "<script" not in page.get_data(as_text=True)
 
     # The CSV holds the same figures.
-    rows = parse_csv(operator.get(f"/base/dashboard.csv?{world.query()}").get_data(as_text=True))
+    rows = export_rows(operator, "/base", "dashboard", f"{world.query()}")
     totals = [row for row in rows if row["breakdown"] == "total"]
     assert {row["currency"]: Decimal(row["revenue"]) for row in totals} == REVENUE
     assert {int(row["visitors"]) for row in totals} == {VISITORS}
@@ -87,8 +88,7 @@ def test_operator_sees_visitors_tickets_and_converted_revenue(app, world, operat
 
 def test_totals_equal_the_submitted_reports(app, world, operator):
     night = world.first.isoformat()
-    rows = parse_csv(operator.get(f"/base/dashboard.csv?from={night}&to={night}")
-                     .get_data(as_text=True))
+    rows = export_rows(operator, "/base", "dashboard", f"from={night}&to={night}")
     with app.app_context(), platform_scope("cli"):
         reported = sum(t.total_persons for t in submitted_totals(start=world.first, end=world.first))
         db.session.remove()
@@ -110,13 +110,11 @@ def test_country_group_and_period_filters(app, world, operator):
     assert f"Visitors {2 + MANUAL + 1}" in page
     by_city = page[page.index("By city"):]  # (the 100-cities progress above names every city)
     assert "Dubai" in by_city and "Paris" not in by_city and "Tokyo" not in by_city
-    rows = parse_csv(operator.get(f"/base/dashboard.csv?{world.query(country='JP', group='night')}")
-                     .get_data(as_text=True))
+    rows = export_rows(operator, "/base", "dashboard", f"{world.query(country='JP', group='night')}")
     assert {row["name"] for row in rows if row["breakdown"] == "city"} == {"Tokyo"}
     periods = [row["key"] for row in rows if row["breakdown"] == "period"]
     assert periods == [world.first.isoformat(), world.last.isoformat()]
-    rows = parse_csv(operator.get(f"/base/dashboard.csv?{world.query(group='year')}")
-                     .get_data(as_text=True))
+    rows = export_rows(operator, "/base", "dashboard", f"{world.query(group='year')}")
     years = {row["key"] for row in rows if row["breakdown"] == "period"}
     assert years == {str(world.first.year), str(world.last.year)}
 
@@ -132,10 +130,10 @@ def test_country_group_and_period_filters(app, world, operator):
     ("group=month", "Group by night, week, season or year."),
 ])
 def test_bad_filters_answer_400(app, factory, operator_only, query, message):
-    for path in ("/base/dashboard", "/base/dashboard.csv"):
-        response = operator_only.get(f"{path}?{query}")
-        assert response.status_code == 400
-        assert message in text_of(response)
+    response = operator_only.get(f"/base/dashboard?{query}")
+    assert response.status_code == 400 and message in text_of(response)
+    response = request_export(operator_only, "/base", "dashboard", query)  # nothing is written
+    assert response.status_code == 400 and message in text_of(response)
 
 
 @pytest.fixture
@@ -203,8 +201,7 @@ def test_annual_report_pdf(app, world, operator, lang, words):
     assert str(year) in text
     for word in words:
         assert word in text
-    csv_rows = parse_csv(operator.get(f"/base/dashboard.csv?from={year}-01-01&to={year}-12-31")
-                         .get_data(as_text=True))
+    csv_rows = export_rows(operator, "/base", "dashboard", f"from={year}-01-01&to={year}-12-31")
     total = next(row for row in csv_rows if row["breakdown"] == "total")
     assert total["visitors"] in text.replace(",", "")
     for city in ("Paris", "Tokyo", "Dubai"):
@@ -221,7 +218,7 @@ def test_annual_report_refuses_other_languages(operator_only):
 def test_non_operators_find_nothing(app, world, make_client):
     owner = make_client()
     owner.login(world.tenants["paris"].emails["owner"])
-    for path in ("/base/dashboard", "/base/dashboard.csv", "/base/rates", "/base/country-groups",
+    for path in ("/base/dashboard", "/base/exports", "/base/rates", "/base/country-groups",
                  "/base/dashboard/annual-2026.pdf"):
         assert owner.get(path).status_code == 404
     assert make_client().get("/base/dashboard").status_code == 302  # to the sign-in page

@@ -11,8 +11,9 @@ from festival.core.db import db
 from festival.core.scope import platform_scope, tenant_scope
 from festival.ticketing.sales_counts import maintained_sales, recount_sales, sales_from_orders
 from tests.conftest import translated
-from tests.dashboard.world import MANUAL, build_dashboard_world, parse_csv
+from tests.dashboard.world import MANUAL, build_dashboard_world
 from tests.documents.conftest import normalize_spaces
+from tests.exports.helpers import export_rows, request_export
 from tests.security.conftest import text_of
 
 
@@ -37,7 +38,7 @@ def test_tenant_sees_only_its_own_figures(app, world, make_client):
     for other in ("Tokyo", "Dubai", "¥", "AED", "CNY", fr("By country"),
                   fr("Toward 100 displays in 100 foreign cities")):
         assert other not in text
-    rows = parse_csv(owner.get(f"{paris.portal}/dashboard.csv?{world.query()}").get_data(as_text=True))
+    rows = export_rows(owner, paris.portal, "dashboard", world.query())
     total = [row for row in rows if row["breakdown"] == "total"]
     assert [(row["visitors"], row["tickets_sold"], row["revenue"], row["currency"]) for row in total] \
         == [(str(2 + MANUAL + 1), "3", "55.50", "EUR")]
@@ -52,7 +53,8 @@ def test_box_office_staff_may_look_gate_staff_may_not(world, make_client):
     gate = make_client()
     gate.login(paris.emails["gate"])
     assert gate.get(f"{paris.portal}/dashboard").status_code == 403
-    assert gate.get(f"{paris.portal}/dashboard.csv").status_code == 403
+    assert gate.get(f"{paris.portal}/exports").status_code == 403
+    assert request_export(gate, paris.portal, "dashboard").status_code == 403
 
 
 def test_tenant_bad_filters(app, world, make_client):

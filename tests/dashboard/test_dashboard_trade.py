@@ -96,12 +96,11 @@ def test_country_filter_and_annual_report_show_the_trade_figures(app, client, tr
 
 
 def test_the_csv_carries_the_trade_figures(app, client, trade_world):
-    from tests.dashboard.world import parse_csv
+    from tests.exports.helpers import export_rows
 
     client.login(OPERATOR)
     year = date.today().year
-    rows = parse_csv(client.get(f"/base/dashboard.csv?from={year}-01-01&to={year}-12-31")
-                     .get_data(as_text=True))
+    rows = export_rows(client, "/base", "dashboard", f"from={year}-01-01&to={year}-12-31")
     [paris] = [row for row in rows if row["breakdown"] == "deployed"]
     assert (paris["key"], paris["name"], paris["lamp_groups"]) == ("FR", "Paris", "1")
     shares = {row["key"]: row for row in rows if row["breakdown"] == "supplier_share"}

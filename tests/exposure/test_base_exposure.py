@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from tests.dashboard.world import parse_csv
+from tests.exports.helpers import download_export, request_export
 from tests.exposure.world import OPERATOR, build_exposure_world
 from tests.security.conftest import text_of
 
@@ -57,13 +58,13 @@ def test_bad_filters_answer_clearly(operator, scene):
     response = operator.get("/base/exposure?year=20x6")
     assert response.status_code == 400
     assert "Choose a year between 2000 and 2100." in text_of(response)
-    response = operator.get("/base/exposure.csv?supplier=nobody")
+    response = request_export(operator, "/base", "exposure", "supplier=nobody")
     assert response.status_code == 400
     assert "This supplier does not exist." in text_of(response)
 
 
 def test_the_csv_has_each_lamp_group_and_each_stand(operator, scene):
-    response = operator.get("/base/exposure.csv?supplier=huacai")
+    response = download_export(operator, "/base", "exposure", "supplier=huacai")
     assert response.mimetype == "text/csv"
     assert "lantern-exposure-huacai.csv" in response.headers["Content-Disposition"]
     rows = parse_csv(response.get_data(as_text=True))
@@ -86,4 +87,5 @@ def test_only_operators_see_it(make_client, scene):
     supplier = make_client()
     supplier.login(HUACAI)
     assert supplier.get("/base/exposure").status_code == 404
-    assert supplier.get("/base/exposure.csv").status_code == 404
+    assert supplier.get("/base/exports").status_code == 404
+    assert request_export(supplier, "/base", "exposure").status_code == 404

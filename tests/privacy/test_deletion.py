@@ -17,7 +17,8 @@ from festival.tenants import services as tenant_services
 from festival.tenants.models import Tenant
 from tests.booking import world as booking_world
 from tests.conftest import OWNER_URL, row_counts
-from tests.dashboard.world import build_dashboard_world, parse_csv
+from tests.dashboard.world import build_dashboard_world
+from tests.exports.helpers import export_rows
 from tests.security.conftest import text_of, tiny_png
 
 OPERATOR = "base@example.com"
@@ -106,7 +107,7 @@ def test_operator_deletes_a_tenant_and_its_figures_leave_the_dashboard(app, fact
     assert details["files"] == 1
 
     # The base's figures no longer count Paris; the others' are what they were.
-    rows = parse_csv(operator.get(f"/base/dashboard.csv?{world.query()}").get_data(as_text=True))
+    rows = export_rows(operator, "/base", "dashboard", f"{world.query()}")
     assert {row["name"]: int(row["tickets_sold"]) for row in rows if row["breakdown"] == "city"} \
         == {"Tokyo": 4, "Dubai": 6}
     assert operator.get("/paris/").status_code == 404

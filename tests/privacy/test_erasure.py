@@ -20,7 +20,8 @@ from festival.ticketing.models import Order, Ticket
 from festival.ticketing.sales_counts import SalesCount
 from festival.waitlist.models import WaitingRequest
 from tests.conftest import OWNER_URL, row_counts
-from tests.dashboard.world import build_dashboard_world, parse_csv
+from tests.dashboard.world import build_dashboard_world
+from tests.exports.helpers import download_export, download_links, export_rows
 from tests.privacy.world import build_privacy_world, in_tenant
 from tests.ticketing.portal_staff import signed_in, text_of
 
@@ -81,6 +82,8 @@ def test_manager_erases_a_visitor_everywhere_and_the_counts_stay(app, world, mak
     sales_before = _sales_counts(app, houston.world.tenant_id)
     manager = signed_in(make_client, houston.emails["manager"])
     dashboard_before = text_of(manager.get(f"{houston.portal}/sales"))
+    # An orders export made before the erasure lists her address: it goes with the erasure.
+    assert ADA in download_export(manager, houston.portal, "orders").get_data(as_text=True)
     mailbox.clear()
 
     page = manager.get(f"{houston.portal}/privacy")
@@ -128,6 +131,7 @@ def test_manager_erases_a_visitor_everywhere_and_the_counts_stay(app, world, mak
         assert details["email_digest"] == email_digest(ADA)
     assert details["orders"] == 1 and details["tickets"] == 2 and details["mails"] >= 1
     assert details["audit_entries"] == 1  # the resend that quoted her address
+    assert details["exports"] == 1 and download_links(manager, houston.portal) == []
 
     # Counts, revenue and the sales dashboard did not move.
     assert _sales_counts(app, houston.world.tenant_id) == sales_before
@@ -144,7 +148,7 @@ def test_erasing_keeps_the_base_dashboard_and_visitor_reports(app, factory, make
     world = build_dashboard_world(app, factory)
     factory.operator("base@example.com")
     operator = signed_in(make_client, "base@example.com")
-    figures = operator.get(f"/base/dashboard.csv?{world.query()}").get_data(as_text=True)
+    figures = export_rows(operator, "/base", "dashboard", world.query())
     paris = world.tenants["paris"]
     reports_before = text_of(operator.get("/base/dashboard?" + world.query()))
     manager = signed_in(make_client, paris.emails["manager"])
@@ -156,8 +160,7 @@ def test_erasing_keeps_the_base_dashboard_and_visitor_reports(app, factory, make
     shown = text_of(manager.get(response.headers["Location"]))
     assert "2 orders was erased; their tickets and figures stay." in shown
     assert "visitor@example.fr" in database_text(app)  # Tokyo's and Dubai's buyers, same address
-    assert parse_csv(operator.get(f"/base/dashboard.csv?{world.query()}").get_data(as_text=True)) \
-        == parse_csv(figures)
+    assert export_rows(operator, "/base", "dashboard", world.query()) == figures
     assert text_of(operator.get("/base/dashboard?" + world.query())) == reports_before
     assert text_of(manager.get(paris.report_path(0))) == night_report
 

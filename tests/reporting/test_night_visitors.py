@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.world import parse_csv
+from tests.exports.helpers import export_rows
 from tests.exposure.world import MANUAL, OPERATOR, build_exposure_world
 
 
@@ -19,13 +19,12 @@ def test_dashboard_and_exposure_count_a_nights_visitors_alike(client, scene):
     client.login(OPERATOR)
     paris = scene.paris
     first, second = paris.night(0), paris.night(1)  # reported (2 scanned + 5 by hand), scans only
-    board = parse_csv(client.get(f"/base/dashboard.csv?from={first}&to={second}&country=FR&group=night")
-                      .get_data(as_text=True))
+    board = export_rows(client, "/base", "dashboard", f"from={first}&to={second}&country=FR&group=night")
     per_night = {row["key"]: int(row["visitors"]) for row in board if row["breakdown"] == "period"}
     assert per_night == {first.isoformat(): 2 + MANUAL, second.isoformat(): 1}
 
     # The dragon stood in Paris both nights: its stand shows exactly the dashboard's visitors.
-    exposure = parse_csv(client.get("/base/exposure.csv?supplier=huacai").get_data(as_text=True))
+    exposure = export_rows(client, "/base", "exposure", "supplier=huacai")
     dragon = next(row for row in exposure if row["breakdown"] == "stand"
                   and row["lamp_group_code"] == "DR-1" and row["city"] == "Paris")
     assert int(dragon["visitors"]) == sum(per_night.values()) and dragon["nights"] == "2"

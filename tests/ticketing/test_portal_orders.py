@@ -13,6 +13,7 @@ from festival.audit.models import TenantAuditEntry
 from festival.core.db import db
 from festival.ticketing.models import Order, Ticket
 from tests.conftest import row_counts
+from tests.exports.helpers import download_export, request_export
 from tests.ticketing.portal_staff import (
     order_state,
     paid_order,
@@ -131,7 +132,7 @@ def test_orders_search_filter_and_csv(app, factory, make_client):
     assert codes[late] in pending and codes[marie] not in pending
     assert "No orders match." in text_of(manager.get(f"{staff.portal}/orders?q=nobody%25_"))
 
-    export = manager.get(f"{staff.portal}/orders.csv?q=marie")
+    export = download_export(manager, staff.portal, "orders", {"q": "marie", "status": ""})
     assert export.status_code == 200 and export.mimetype == "text/csv"
     assert export.headers["Content-Disposition"].startswith('attachment; filename="orders-paris-')
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
@@ -151,7 +152,8 @@ def test_csv_keeps_a_formula_like_name_as_text(app, factory, make_client):
     world = staff.world
     paid_order(app, world, {world.adult_id: 1}, name="=HYPERLINK(\"http://evil.example\")")
     manager = signed_in(make_client, staff.emails["manager"])
-    rows = list(csv.reader(io.StringIO(manager.get(f"{staff.portal}/orders.csv").get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(
+        download_export(manager, staff.portal, "orders").get_data(as_text=True))))
     assert rows[1][5].startswith("'=HYPERLINK")
 
 
@@ -193,9 +195,10 @@ def test_who_may_see_and_refund(app, factory, make_client):
     world = staff.world
     order_id = paid_order(app, world, {world.adult_id: 1})
     gate = signed_in(make_client, staff.emails["gate"])
-    for path in ("/sales", "/orders", "/orders.csv", f"/orders/{order_id}", "/sales-settings",
+    for path in ("/sales", "/orders", "/exports", f"/orders/{order_id}", "/sales-settings",
                  f"/exhibitions/{world.exhibition_id}/sales"):
         assert gate.get(staff.portal + path).status_code == 403, path
+    assert request_export(gate, staff.portal, "orders").status_code == 403
     box = signed_in(make_client, staff.emails["box_office"])
     page_path = f"{staff.portal}/orders/{order_id}"
     page = text_of(box.get(page_path))
