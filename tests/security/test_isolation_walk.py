@@ -8,6 +8,8 @@ in ``ALLOW_LIST`` with the reason it holds no organisation's data.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from tests.security.conftest import (
     ARGUMENT,
     ID_ARGUMENT,
@@ -105,10 +107,12 @@ def test_isolation_walk(app, world, builder, make_client, snapshot):
     b_owner = signed_in(make_client, beta.emails["owner"])
     y_owner = signed_in(make_client, yguang.emails["owner"])
     operator = signed_in(make_client, OPERATOR_EMAIL)
-    # Each requester's CSRF token comes from a page of its own portal.
-    tokens = {id(b_owner): b_owner.csrf(beta.team_page),
-              id(y_owner): y_owner.csrf(yguang.team_page),
-              id(operator): operator.csrf("/base/operators")}
+    # Each requester's CSRF token comes from a page of its own portal. Keyed by the client
+    # object itself: a visitor's client is dropped after its rule, and a new one may reuse its
+    # id() (a token of another session is a CSRF failure, not the 404 the walk looks for).
+    tokens = WeakKeyDictionary({b_owner: b_owner.csrf(beta.team_page),
+                                y_owner: y_owner.csrf(yguang.team_page),
+                                operator: operator.csrf("/base/operators")})
     # What must never appear in an answer to someone else: the people of A and X.
     people_of_a = [*alpha.emails.values(), alpha.invitation_email, *xcai.emails.values(),
                    xcai.invitation_email]
@@ -120,10 +124,10 @@ def test_isolation_walk(app, world, builder, make_client, snapshot):
         requests += 1
         if method == "GET":
             return client.get(url)
-        if id(client) not in tokens:  # a visitor's browser: any form of the site gives a token
-            tokens[id(client)] = client.csrf()
+        if client not in tokens:  # a visitor's browser: any form of the site gives a token
+            tokens[client] = client.csrf()
         return client.http.post(url, data={**form_body(endpoint, kind, builder),
-                                           "csrf_token": tokens[id(client)]})
+                                           "csrf_token": tokens[client]})
 
     def refused(client, who: str, method: str, url: str, endpoint: str, kind: str) -> None:
         """Another organisation's objects: 404, nothing written, none of its people shown."""
@@ -182,7 +186,7 @@ def test_isolation_walk(app, world, builder, make_client, snapshot):
                 works(visitor, "a visitor", method, url, rule.endpoint, "tenant")
             elif category == "bearer":
                 requests += 2
-                _walk_invitation_link(rule, method, b_owner, tokens[id(b_owner)], alpha, beta,
+                _walk_invitation_link(rule, method, b_owner, tokens[b_owner], alpha, beta,
                                       builder, make_client, snapshot, problems)
             elif category == "public":
                 url = url_of(rule, fill_values(fill, rule, kind, foreign, foreign, False))
