@@ -39,6 +39,13 @@ def _columns(model: type) -> tuple[Table, tuple[tuple[str, Any], ...]]:
         (mapper.get_property_by_column(column).key, column) for column in mapper.local_table.columns)
 
 
+@cache
+def _primary_key(model: type) -> tuple[str, Any]:
+    """The model's (attribute key, column) of its single-column primary key."""
+    (key, column), = [(key, column) for key, column in _columns(model)[1] if column.primary_key]
+    return key, column
+
+
 def _complete(model: type, row: dict) -> dict:
     """The row with every column the database would fill from a Python-side default."""
     _table, columns = _columns(model)
@@ -67,7 +74,7 @@ def insert_objects(model: type[Model], rows: list[dict]) -> list[Model]:
     check_owner(model, rows)
     table, columns = _columns(model)
     full = [_complete(model, row) for row in rows]
-    (key, primary), = [(key, column) for key, column in columns if column.primary_key]
+    key, primary = _primary_key(model)
     ids = _connection().execute(insert(table).returning(primary, sort_by_parameter_order=True),
                              [_by_column_name(model, row) for row in full]).scalars().all()
     return [_persistent(model, row, new_id) for row, new_id in zip(full, ids, strict=True)]
@@ -75,7 +82,7 @@ def insert_objects(model: type[Model], rows: list[dict]) -> list[Model]:
 
 def _persistent(model: type[Model], full_row: dict, new_id: int) -> Model:
     """A row just inserted, as an object of the session as if loaded: nothing left to flush."""
-    (key, _primary), = [(key, column) for key, column in _columns(model)[1] if column.primary_key]
+    key, _primary = _primary_key(model)
     obj = model(**full_row, **{key: new_id})
     make_transient_to_detached(obj)
     db.session.add(obj)
