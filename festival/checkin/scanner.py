@@ -33,7 +33,7 @@ from festival.ticketing.orders import SELLING
 from festival.ticketing.portal import get_or_404
 
 # The only files of node_modules the app serves: public name -> path under node_modules.
-VENDOR_FILES = {"zxing-browser.min.js": "@zxing/browser/umd/zxing-browser.min.js"}
+VENDOR_FILES = {"jsQR.js": "jsqr/dist/jsQR.js"}
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 ONE_YEAR = 365 * 24 * 3600
 
@@ -71,7 +71,7 @@ def scanner(exhibition_id: int, gate_id: int):
     title = exhibition.title(current_locale(), g.org.default_locale)
     return render_template("checkin/scanner.html", exhibition=exhibition, gate=gate, title=title,
                            data=scanner_data(exhibition, gate),
-                           qr_library=vendor_url("zxing-browser.min.js"))
+                           qr_library=vendor_url("jsQR.js"))
 
 
 def scanner_data(exhibition: Exhibition, gate: Gate) -> dict:

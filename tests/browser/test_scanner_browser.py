@@ -4,6 +4,7 @@ browser offline, QR codes are verified on the device, queued, and synchronised w
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -11,7 +12,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from festival.core.db import db
 from festival.documents.qr import qr_png
+from festival.tenants.models import Tenant
+from festival.ticketing import codes, signing
 from tests.browser.conftest import CHROMIUM, PHONE, fits_the_screen
 from tests.checkin.scanner_world import GateWorld, admitted_check_ins, gate_world
 from tests.conftest import PASSWORD
@@ -141,14 +145,25 @@ def test_offline_scans_are_verified_queued_and_synchronised(app, factory, live_s
 
 # --- the camera: a QR code image fed to Chromium's fake video capture ---------------------------
 
-def write_y4m(path, payload: str, width: int = 640, height: int = 480, frames: int = 10) -> None:
-    """A short Y4M (4:2:0) video of the payload's QR code on white, as a camera would see it."""
+def camera_frame(payload: str, width: int = 640, height: int = 480) -> Image.Image:
+    """The payload's QR code as printed, filling most of a greyscale camera frame, on white."""
     code = Image.open(io.BytesIO(qr_png(payload))).convert("L")
     side = min(width, height) - 80
     code = code.resize((side, side), Image.Resampling.NEAREST)
     frame = Image.new("L", (width, height), 255)
     frame.paste(code, ((width - side) // 2, (height - side) // 2))
-    luma = frame.tobytes()
+    return frame
+
+
+def camera_frame_uri(payload: str) -> str:
+    buffer = io.BytesIO()
+    camera_frame(payload).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def write_y4m(path, payload: str, width: int = 640, height: int = 480, frames: int = 10) -> None:
+    """A short Y4M (4:2:0) video of the payload's QR code on white, as a camera would see it."""
+    luma = camera_frame(payload, width, height).tobytes()
     chroma = bytes([128]) * ((width // 2) * (height // 2))  # no colour
     with open(path, "wb") as video:
         video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode("ascii"))
@@ -188,24 +203,8 @@ def test_a_qr_code_shown_to_the_camera_is_read_and_admitted(app, factory, live_s
 
     page.get_by_role("button", name="Start camera").click()
     expect(page.locator("#camera")).to_be_visible()
-    try:
-        # Decoding camera frames is CPU work: give a busy machine time (~1 s when idle).
-        expect_result(page, "admitted", "Admitted", timeout=20_000)
-    except AssertionError:
-        # Chromium's fake camera now and then gives a stream no frame (seen once in three runs
-        # of the whole suite, never alone, and once twice in a row): stop and start it again, as
-        # gate staff would, then open the scanner page afresh, which asks for a new stream.
-        stop = page.get_by_role("button", name="Stop camera")
-        if stop.is_visible():
-            stop.click()
-        page.get_by_role("button", name="Start camera").click()
-        try:
-            expect_result(page, "admitted", "Admitted", timeout=20_000)
-        except AssertionError:
-            page.reload()
-            expect(page.locator("#count-night")).to_have_text("0")
-            page.get_by_role("button", name="Start camera").click()
-            expect_result(page, "admitted", "Admitted", timeout=30_000)
+    # Reading camera frames is CPU work: give a busy machine time (about a second when idle).
+    expect_result(page, "admitted", "Admitted", timeout=20_000)
     expect(page.locator("#result-detail")).to_contain_text("Family")
     expect(page.locator("#count-gate")).to_have_text("4")
     expect(page.get_by_role("button", name="Stop camera")).to_be_visible()
@@ -250,3 +249,34 @@ def test_a_ticket_let_in_offline_and_at_another_gate_is_shown_as_a_conflict(
     expect(page.locator("#count-night")).to_have_text("2")  # the adult once, the second adult
     assert sorted(admitted_check_ins(app, gates.world)) == sorted([(adult.code, 1), (second.code, 1)])
     assert errors == []
+
+
+def test_the_scanner_reads_every_ticket_code_as_printed(app, factory, live_server, browser):
+    """The scanner's reader (jsQR, as the page loads it) decodes 100 freshly signed ticket codes,
+    each drawn as on the ticket and shown as the camera test shows it. ZXing's browser reader,
+    used before, missed about one in ten of them: a visitor turned away at the gate."""
+    gates = gate_world(app, factory)
+    with app.app_context():
+        tenant = db.session.get(Tenant, gates.world.tenant_id)
+        payloads = [signing.sign_ticket(tenant, codes.ticket_code()) for _ in range(100)]
+    page = browser.new_page()
+    page.goto(f"{live_server}/healthz")
+    page.add_script_tag(url=f"{live_server}/static/vendor/jsQR.js")
+    read = page.evaluate("""async (frames) => {
+        const canvas = document.createElement('canvas');
+        const context = canvas.getContext('2d', { willReadFrequently: true });
+        const texts = [];
+        for (const frame of frames) {
+          const image = new Image();
+          image.src = frame;
+          await image.decode();
+          canvas.width = image.width; canvas.height = image.height;
+          context.drawImage(image, 0, 0);
+          const code = jsQR(context.getImageData(0, 0, image.width, image.height).data,
+                            image.width, image.height, { inversionAttempts: 'dontInvert' });
+          texts.push(code ? code.data : null);
+        }
+        return texts;
+    }""", [camera_frame_uri(payload) for payload in payloads])
+    page.close()
+    assert read == payloads
