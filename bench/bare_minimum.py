@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Flask, abort, jsonify, request
@@ -84,7 +84,7 @@ def create_app() -> Flask:
             if not taken:
                 abort(409)
             order = Order(slot_id=body["slot_id"], email=body["email"], total=Decimal("12.00"),
-                          created_at=datetime.now(timezone.utc).replace(tzinfo=None))
+                          created_at=datetime.now(UTC).replace(tzinfo=None))
             session.add(order)
             session.flush()
             order_id = order.id
