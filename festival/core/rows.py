@@ -93,7 +93,14 @@ def insert_rows(model: type, rows: list[dict]) -> None:
     """INSERT ``rows`` (attribute → value); nothing is read back."""
     check_owner(model, rows)
     table, _columns_of = _columns(model)
-    _connection().execute(insert(table), [_by_column_name(model, _complete(model, row)) for row in rows])
+    values = [_by_column_name(model, _complete(model, row)) for row in rows]
+    # One row is sent as a single execution: the driver's executemany costs more for one.
+    _connection().execute(_insert_statement(table), values[0] if len(values) == 1 else values)
+
+
+@cache
+def _insert_statement(table: Table):
+    return insert(table)
 
 
 def update_rows(model: type, *where, params: dict | None = None, **values) -> int:

@@ -214,16 +214,23 @@ def _type_ids(quantities: dict) -> list[int]:
             and 0 < key < 2**31]
 
 
+@cache
+def _sellable_slot_query():
+    """The slot, its season's status and the asked ticket types (parameters ``slot_id`` and
+    ``type_ids``), built once: the on-sale rush runs it for every order."""
+    return (select(EntrySlot, Exhibition.status, TicketType)
+            .join(Exhibition, Exhibition.id == EntrySlot.exhibition_id)
+            .outerjoin(TicketType, (TicketType.exhibition_id == EntrySlot.exhibition_id)
+                       & TicketType.id.in_(bindparam("type_ids", expanding=True)))
+            .where(EntrySlot.id == bindparam("slot_id")))
+
+
 def sellable_slot(slot_id: int, now: datetime, type_ids: list[int]) -> tuple[EntrySlot, dict]:
     """The slot if tickets can be sold for it now, else a clear refusal; with the ticket types
     of ``type_ids`` sold for its exhibition, read in the same query (the on-sale rush reads this
     for every order)."""
-    rows = db.session.execute(
-        select(EntrySlot, Exhibition.status, TicketType)
-        .join(Exhibition, Exhibition.id == EntrySlot.exhibition_id)
-        .outerjoin(TicketType, (TicketType.exhibition_id == EntrySlot.exhibition_id)
-                   & TicketType.id.in_(type_ids))
-        .where(EntrySlot.id == slot_id)).all() if isinstance(slot_id, int) and 0 < slot_id < 2**31 else []
+    rows = db.session.execute(_sellable_slot_query(), {"slot_id": slot_id, "type_ids": type_ids}).all() \
+        if isinstance(slot_id, int) and 0 < slot_id < 2**31 else []
     if not rows:
         raise _fail("unknown_slot")
     slot, exhibition_status, _type = rows[0]
