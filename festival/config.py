@@ -119,6 +119,11 @@ def load_config(env: Mapping[str, str], instance_path: str | Path) -> dict[str, 
         # An outbox row claimed longer ago than this belongs to a worker that died mid-send:
         # the sweep (or a retried job) sends it again. Longer than any SMTP transaction.
         "MAIL_STALE_CLAIM_SECONDS": int(env.get("MAIL_STALE_CLAIM_SECONDS", "600")),
+        # `festival run-exports` leaves queued exports younger than this to the queue's worker.
+        "EXPORT_SWEEP_GRACE_SECONDS": int(env.get("EXPORT_SWEEP_GRACE_SECONDS", "60")),
+        # An export claimed longer ago than this belongs to a worker that died mid-render: the
+        # sweep (or a retried job) renders it again. Longer than the slowest export takes.
+        "EXPORT_STALE_CLAIM_SECONDS": int(env.get("EXPORT_STALE_CLAIM_SECONDS", "900")),
         "STORAGE_PATH": env.get("STORAGE_PATH", str(instance_path / "files")),
         # folder: files under STORAGE_PATH (one machine); database: rows of stored_file, seen by
         # every web instance and worker without a shared disk (festival.core.storage).

@@ -61,3 +61,13 @@ def test_reverse_proxies_are_trusted_only_when_configured(tmp_path):
     assert load_config({"LANTERN_ENV": "development"}, tmp_path)["PROXY_FIX_HOPS"] == 0
     config = load_config({"LANTERN_ENV": "development", "PROXY_FIX_HOPS": "1"}, tmp_path)
     assert config["PROXY_FIX_HOPS"] == 1
+
+
+def test_export_sweep_settings_come_from_the_environment(tmp_path):
+    config = load_config({"LANTERN_ENV": "development"}, tmp_path)
+    assert (config["EXPORT_SWEEP_GRACE_SECONDS"], config["EXPORT_STALE_CLAIM_SECONDS"]) == (60, 900)
+    config = load_config({"LANTERN_ENV": "development", "EXPORT_SWEEP_GRACE_SECONDS": "5",
+                          "EXPORT_STALE_CLAIM_SECONDS": "1800"}, tmp_path)
+    assert (config["EXPORT_SWEEP_GRACE_SECONDS"], config["EXPORT_STALE_CLAIM_SECONDS"]) == (5, 1800)
+    with pytest.raises(ValueError):
+        load_config({"LANTERN_ENV": "development", "EXPORT_STALE_CLAIM_SECONDS": "15min"}, tmp_path)

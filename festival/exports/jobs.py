@@ -2,7 +2,9 @@
 
 The job claims its row with one conditional UPDATE (queued, or running under a claim so old that
 its worker must have died) and marks it ready only while it still holds that claim, so a retried
-or duplicated job, a second worker and the sweep never write a second file.
+or duplicated job, a second worker and the sweep never write a second file. The mail to the
+person who asked (festival.exports.notify) is queued in the transaction that records a final
+outcome, so it leaves once too.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from festival.core.scope import current_scope, platform_scope, tenant_scope
 from festival.core.storage import delete_file, save_file
 from festival.exports.kinds import BASE, KINDS, TENANT
 from festival.exports.models import BaseExport, TenantExport
+from festival.exports.notify import send_outcome
 
 log = logging.getLogger("festival.exports")
 
-# A claim older than this belongs to a worker that died mid-export (EXPORT_STALE_CLAIM_SECONDS).
-STALE_CLAIM_SECONDS = 900
 MAX_ATTEMPTS = 3  # then the export is marked failed instead of waiting for another try
 
 
@@ -35,9 +36,8 @@ def job_key(export_id: int, tenant_id: int | None) -> str:
 
 
 def stale_before(now: datetime) -> datetime:
-    """Claims made before this belong to a worker that died."""
-    return now - timedelta(seconds=current_app.config.get("EXPORT_STALE_CLAIM_SECONDS",
-                                                          STALE_CLAIM_SECONDS))
+    """Claims made before this (EXPORT_STALE_CLAIM_SECONDS ago) belong to a worker that died."""
+    return now - timedelta(seconds=current_app.config["EXPORT_STALE_CLAIM_SECONDS"])
 
 
 def _scope(tenant_id: int | None) -> AbstractContextManager:
@@ -87,6 +87,16 @@ def run_export(export_id: int, tenant_id: int | None = None) -> str | None:
         db.session.remove()  # the next job starts with a clean session
 
 
+def _finish_and_tell(model: type, export_id: int, attempt: int, **values) -> bool:
+    """``_finish``, and when the outcome is final and still ours, queue its mail in the same
+    transaction (a run that lost its claim sends nothing)."""
+    if not _finish(model, export_id, attempt, **values):
+        return False
+    if values["status"] in (model.READY, model.FAILED):
+        send_outcome(model, export_id)
+    return True
+
+
 def _render_and_store(model: type, export_id: int, attempt: int, kind, parameters: dict,
                       locale: str) -> str:
     try:
@@ -94,18 +104,20 @@ def _render_and_store(model: type, export_id: int, attempt: int, kind, parameter
             filename, data, content_type = kind.render(parameters, locale, current_scope())
     except DomainError as error:  # the filters no longer hold (a country group was deleted…)
         db.session.rollback()
-        _finish(model, export_id, attempt, status=model.FAILED, error=error.message[:2000])
+        _finish_and_tell(model, export_id, attempt, status=model.FAILED,
+                         error=error.message[:2000])
         db.session.commit()
         return model.FAILED
     except Exception:
         db.session.rollback()
         status = model.FAILED if attempt >= MAX_ATTEMPTS else model.QUEUED
-        _finish(model, export_id, attempt, status=status)
+        _finish_and_tell(model, export_id, attempt, status=status)
         db.session.commit()
         raise
     key = save_file("exports", data, filename.rsplit(".", 1)[-1])
-    if not _finish(model, export_id, attempt, status=model.READY, file_key=key, filename=filename,
-                   content_type=content_type, size=len(data), error=None):
+    if not _finish_and_tell(model, export_id, attempt, status=model.READY, file_key=key,
+                            filename=filename, content_type=content_type, size=len(data),
+                            error=None):
         # Another run took over a claim it thought stale: its file is the one kept.
         db.session.rollback()
         delete_file(key)

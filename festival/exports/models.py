@@ -6,12 +6,15 @@ their tenant), the base's are platform rows (seen by base operators only, throug
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from festival.core.db import PlatformRow, TenantOwned, UTCDateTime, db, utcnow
+
+# A ready file is downloaded within days; older exports are purged (and the mail says so).
+KEEP = timedelta(days=7)
 
 
 class ExportColumns:

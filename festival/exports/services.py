@@ -20,14 +20,12 @@ from festival.core.errors import Conflict, NotFound
 from festival.core.storage import delete_file, read_file
 from festival.exports import jobs
 from festival.exports.kinds import BASE, TENANT, ExportKind, kind_of
-from festival.exports.models import BaseExport, ExportColumns, TenantExport
+from festival.exports.models import KEEP, BaseExport, ExportColumns, TenantExport
 from festival.jobs.handoff import after_commit
 from festival.tenants.models import Tenant
 
 PER_PAGE = 20
 MAX_PAGE = 10_000
-KEEP = timedelta(days=7)  # a ready file is downloaded within days; older exports are purged
-SWEEP_GRACE_SECONDS = 60  # younger queued exports are still on their way to a worker
 
 MESSAGES = {
     "missing": _l("This export does not exist."),
@@ -86,8 +84,9 @@ def export_file(export: ExportColumns) -> bytes:
 
 
 def _grace() -> timedelta:
-    return timedelta(seconds=current_app.config.get("EXPORT_SWEEP_GRACE_SECONDS",
-                                                    SWEEP_GRACE_SECONDS))
+    """Queued exports younger than this (EXPORT_SWEEP_GRACE_SECONDS) are still on their way to a
+    worker: the sweep leaves them."""
+    return timedelta(seconds=current_app.config["EXPORT_SWEEP_GRACE_SECONDS"])
 
 
 def _due(model: type, now: datetime) -> list[tuple[int, int | None]]:
